@@ -37,6 +37,8 @@ class Settings(BaseSettings):
         False, description="Honour X-Flywheel-Clock from admins (simulator only)"
     )
     default_currency: str = "USD"
+    admin_email: str | None = Field(None, description="Operator account ensured at start-up")
+    admin_password: str | None = Field(None, min_length=8)
 
     @property
     def resolved_database_url(self) -> str:

@@ -23,7 +23,9 @@ class Cart(Base):
 class CartItem(Base):
     __tablename__ = "cart_items"
     __table_args__ = (CheckConstraint("quantity > 0", name="ck_cart_items_qty_pos"),)
-    cart_id: Mapped[str] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), primary_key=True)
+    cart_id: Mapped[str] = mapped_column(
+        ForeignKey("carts.id", ondelete="CASCADE"), primary_key=True
+    )
     sku_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     quantity: Mapped[int]
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

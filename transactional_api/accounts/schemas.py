@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{1,63}$"
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(pattern=_EMAIL, max_length=254)
+    password: str = Field(min_length=8, max_length=128)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower()
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    role: str
+
+
+class AuthOut(BaseModel):
+    user: UserOut
+    token: str
+
+
+class MeOut(UserOut):
+    tags: dict[str, str]

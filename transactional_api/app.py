@@ -1,0 +1,116 @@
+"""The FastAPI application factory: wiring only, the rules live in each domain's service."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import redis
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
+
+from transactional_api.accounts import service as accounts
+from transactional_api.accounts.router import router as accounts_router
+from transactional_api.cart.router import router as cart_router
+from transactional_api.catalog.router import router as catalog_router
+from transactional_api.config import Settings, get_settings
+from transactional_api.core.background import Periodic
+from transactional_api.core.db import make_engine, transaction
+from transactional_api.core.errors import install_error_handlers
+from transactional_api.core.logging import configure_logging
+from transactional_api.core.middleware import RequestContextMiddleware
+from transactional_api.core.redis_server import start_redis
+from transactional_api.events import relay
+from transactional_api.events.router import router as events_router
+from transactional_api.migrations import upgrade
+from transactional_api.orders import service as orders
+from transactional_api.orders.router import router as orders_router
+from transactional_api.payments.channels import SandboxChannel
+from transactional_api.payments.router import router as payments_router
+from transactional_api.recommendations.router import router as recommendations_router
+
+log = logging.getLogger("flywheel.api")
+
+
+def _connect_redis(settings: Settings):
+    """External Redis when configured; otherwise reuse or start the embedded server."""
+    if settings.redis_url:
+        return redis.Redis.from_url(settings.redis_url), None
+    url = f"redis://127.0.0.1:{settings.redis_port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+        return client, None
+    except redis.ConnectionError:
+        proc = start_redis(settings.var_dir / "redis", settings.redis_port)
+        return redis.Redis.from_url(proc.url), proc
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        url = settings.resolved_database_url
+        upgrade(url)
+        engine = make_engine(url)
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        client, owned_redis = _connect_redis(settings)
+        app.state.sessions = sessions
+        app.state.redis = client
+        if settings.admin_email and settings.admin_password:
+            with transaction(sessions) as s:
+                accounts.ensure_admin(session=s, email=settings.admin_email.lower(),
+                                      password=settings.admin_password)
+        jobs = []
+        if settings.relay_interval_seconds > 0:
+            jobs.append(Periodic("relay", settings.relay_interval_seconds, lambda: relay.relay_once(
+                sessions=sessions, lake_dir=settings.resolved_lake_dir, redis_client=client,
+                stream=settings.redis_stream, stream_maxlen=settings.redis_stream_maxlen)).start())
+        if settings.order_sweeper_interval_seconds > 0:
+            jobs.append(Periodic("order-sweeper", settings.order_sweeper_interval_seconds,
+                                 lambda: _sweep(sessions)).start())
+        log.info("api started", extra={"database": engine.url.render_as_string(),
+                                       "redis": client.connection_pool.connection_kwargs.get("host")})
+        try:
+            yield
+        finally:
+            for job in jobs:
+                job.stop()
+            client.close()
+            engine.dispose()
+            if owned_redis is not None:
+                owned_redis.stop()
+
+    app = FastAPI(
+        title="Flywheel API",
+        version="0.1.0",
+        description="Shopper and operator API of the Flywheel e-commerce platform.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.payment_channels = {
+        "sandbox": SandboxChannel(secret=settings.payment_webhook_secret,
+                                  delay_seconds=settings.sandbox_callback_delay_seconds),
+    }
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
+                       simulated_clock=settings.simulated_clock)
+    for router in (accounts_router, catalog_router, cart_router, orders_router,
+                   payments_router, events_router, recommendations_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _sweep(sessions) -> None:
+    with transaction(sessions) as s:
+        n = orders.expire_unpaid(session=s)
+    if n:
+        log.info("expired unpaid orders", extra={"cancelled": n})

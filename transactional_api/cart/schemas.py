@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CartItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sku_id: str = Field(min_length=1, max_length=36)
+    quantity: int = Field(ge=1, le=1000)
+
+
+class CartQuantityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    quantity: int = Field(ge=1, le=1000)
+
+
+class CartLineOut(BaseModel):
+    sku_id: str
+    product_id: str
+    name: str
+    unit_price_cents: int
+    quantity: int
+    line_total_cents: int
+
+
+class CartOut(BaseModel):
+    id: str
+    items: list[CartLineOut]
+    subtotal_cents: int
+    currency: str

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, SettingsDep
+from transactional_api.orders import service
+from transactional_api.orders.models import Order
+from transactional_api.orders.schemas import (
+    ExpireOut,
+    OrderIn,
+    OrderItemOut,
+    OrderOut,
+    OrderPage,
+)
+
+router = APIRouter(tags=["orders"])
+OrderPath = Annotated[str, Path(min_length=1, max_length=36)]
+IdempotencyKey = Annotated[str | None, Header(min_length=1, max_length=128)]
+
+
+def order_out(o: Order) -> OrderOut:
+    return OrderOut(
+        id=o.id, user_id=o.user_id, status=o.status, currency=o.currency,
+        subtotal_cents=o.subtotal_cents, discount_cents=o.discount_cents,
+        total_cents=o.total_cents, created_at=o.created_at, expires_at=o.expires_at,
+        paid_at=o.paid_at, cancelled_at=o.cancelled_at, cancel_reason=o.cancel_reason,
+        shipped_at=o.shipped_at, completed_at=o.completed_at,
+        items=[OrderItemOut(sku_id=i.sku_id, product_id=i.product_id,
+                            product_name=i.product_name, sku_name=i.sku_name,
+                            unit_price_cents=i.unit_price_cents, quantity=i.quantity,
+                            line_total_cents=i.line_total_cents) for i in o.items],
+    )
+
+
+@router.post("/v1/orders", status_code=201, response_model=OrderOut)
+def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: SettingsDep,
+                response: Response, idempotency_key: IdempotencyKey = None) -> OrderOut:
+    items = None
+    if body.items is not None:
+        items = {}
+        for line in body.items:
+            items[line.sku_id] = items.get(line.sku_id, 0) + line.quantity
+    with db.begin():
+        order, created = service.place_order(
+            session=db, user_id=caller.id, items=items, session_id=body.session_id,
+            anonymous_id=body.anonymous_id, context=body.context,
+            idempotency_key=idempotency_key,
+            payment_timeout_seconds=settings.order_payment_timeout_seconds)
+        if not created:
+            response.status_code = 200
+            response.headers["Idempotent-Replayed"] = "true"
+        return order_out(order)
+
+
+@router.get("/v1/orders", response_model=OrderPage)
+def list_orders(db: Db, caller: CurrentCaller,
+                limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> OrderPage:
+    with db.begin():
+        orders, total = service.list_orders(session=db, user_id=caller.id, limit=limit,
+                                            offset=offset)
+        return OrderPage(items=[order_out(o) for o in orders], total=total, limit=limit,
+                         offset=offset)
+
+
+@router.get("/v1/orders/{order_id}", response_model=OrderOut)
+def get_order(order_id: OrderPath, db: Db, caller: CurrentCaller) -> OrderOut:
+    with db.begin():
+        return order_out(service.get_order(
+            session=db, order_id=order_id, user_id=None if caller.is_admin else caller.id))
+
+
+@router.post("/v1/orders/{order_id}/cancel", response_model=OrderOut)
+def cancel_order(order_id: OrderPath, db: Db, caller: CurrentCaller) -> OrderOut:
+    with db.begin():
+        return order_out(service.cancel_order(
+            session=db, order_id=order_id, user_id=None if caller.is_admin else caller.id,
+            reason="cancelled_by_admin" if caller.is_admin else "cancelled_by_shopper"))
+
+
+@router.post("/v1/admin/orders/{order_id}/ship", response_model=OrderOut)
+def ship(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
+    with db.begin():
+        return order_out(service.ship_order(session=db, order_id=order_id))
+
+
+@router.post("/v1/admin/orders/{order_id}/complete", response_model=OrderOut)
+def complete(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
+    with db.begin():
+        return order_out(service.complete_order(session=db, order_id=order_id))
+
+
+@router.post("/v1/admin/orders/expire", response_model=ExpireOut)
+def expire(db: Db, _: AdminCaller) -> ExpireOut:
+    with db.begin():
+        return ExpireOut(cancelled=service.expire_unpaid(session=db))

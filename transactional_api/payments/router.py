@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Header, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+
+from transactional_api.core.deps import CurrentCaller, Db, SettingsDep
+from transactional_api.core.errors import Unauthorized, Unprocessable
+from transactional_api.payments import service
+from transactional_api.payments.channels import PaymentStart
+from transactional_api.payments.schemas import CallbackIn, CallbackOut, PaymentIn, PaymentOut
+from transactional_api.payments.signing import verify
+
+router = APIRouter(tags=["payments"])
+IdPath = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+def _out(p) -> PaymentOut:
+    return PaymentOut(id=p.id, order_id=p.order_id, channel=p.channel,
+                      amount_cents=p.amount_cents, currency=p.currency, status=p.status,
+                      failure_reason=p.failure_reason, created_at=p.created_at)
+
+
+@router.post("/v1/orders/{order_id}/payments", status_code=202, response_model=PaymentOut)
+def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCaller,
+                   request: Request, response: Response, background: BackgroundTasks,
+                   settings: SettingsDep,
+                   idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+                   ) -> PaymentOut:
+    with db.begin():
+        payment, created = service.create_payment(
+            session=db, order_id=order_id, user_id=caller.id, channel=body.channel,
+            idempotency_key=idempotency_key)
+        out = _out(payment)
+    if created:
+        callback = settings.sandbox_callback_url or str(
+            request.url_for("sandbox_callback"))
+        channel = request.app.state.payment_channels[body.channel]
+        # Runs after the response, i.e. after the payment row is committed.
+        background.add_task(channel.start, PaymentStart(
+            payment_id=payment.id, amount_cents=payment.amount_cents, currency=payment.currency,
+            started_at=payment.created_at, callback_url=callback,
+            options={"sandbox_outcome": body.sandbox_outcome}))
+    else:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
+
+
+@router.get("/v1/payments/{payment_id}", response_model=PaymentOut)
+def get_payment(payment_id: IdPath, db: Db, caller: CurrentCaller) -> PaymentOut:
+    with db.begin():
+        return _out(service.get_payment(session=db, payment_id=payment_id,
+                                        user_id=None if caller.is_admin else caller.id))
+
+
+@router.post("/v1/payments/callbacks/sandbox", name="sandbox_callback",
+             response_model=CallbackOut)
+async def sandbox_callback(
+    request: Request, settings: SettingsDep,
+    x_flywheel_signature: Annotated[str | None, Header()] = None,
+) -> CallbackOut:
+    raw = await request.body()
+    if not verify(settings.payment_webhook_secret, raw, x_flywheel_signature):
+        raise Unauthorized("bad or missing signature", code="bad_signature")
+    try:
+        event = CallbackIn.model_validate(json.loads(raw))
+    except (ValueError, ValidationError) as exc:
+        raise Unprocessable("malformed callback", code="bad_callback") from exc
+    return CallbackOut(outcome=await run_in_threadpool(
+        _settle, request.app.state.sessions, event, raw.decode()))
+
+
+def _settle(sessions, event: CallbackIn, raw: str) -> str:
+    # The ledger write and its effect commit together or not at all.
+    with sessions() as db, db.begin():
+        return service.handle_callback(session=db, event=event, raw=raw)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["sandbox"] = "sandbox"
+    sandbox_outcome: Literal["succeed", "fail"] = "succeed"
+
+
+class PaymentOut(BaseModel):
+    id: str
+    order_id: str
+    channel: str
+    amount_cents: int
+    currency: str
+    status: str
+    failure_reason: str | None
+    created_at: datetime
+
+
+class CallbackIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    provider_event_id: str = Field(min_length=1, max_length=128)
+    payment_id: str = Field(min_length=1, max_length=36)
+    status: Literal["succeeded", "failed"]
+    amount_cents: int = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    occurred_at: AwareDatetime
+    reason: str | None = Field(None, max_length=200)
+
+
+class CallbackOut(BaseModel):
+    outcome: str
