@@ -1,0 +1,130 @@
+"""What `flywheel demo --once` reports: one number per stage of the loop."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from transactional_api.config import Settings
+from transactional_api.core.db import make_engine
+from transactional_api.events import lake
+from transactional_api.events.models import OutboxEvent
+from transactional_api.orders.models import Order
+from transactional_api.recommendations import keys
+
+MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
+         "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags")
+
+# Runs in a child interpreter: transactional_api itself never imports duckdb.
+_COUNT_MARTS = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+out = {}
+for name in sys.argv[2:]:
+    try:
+        out[name] = con.execute(f'select count(*) from marts.{name}').fetchone()[0]
+    except duckdb.Error:
+        out[name] = None
+print(json.dumps(out))
+"""
+
+
+def oltp_counts(settings: Settings) -> dict[str, int]:
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with Session(engine) as s:
+            orders = s.scalar(select(func.count()).select_from(Order)) or 0
+            paid, gmv = s.execute(
+                select(func.count(), func.coalesce(func.sum(Order.total_cents), 0))
+                .where(Order.paid_at.is_not(None))
+            ).one()
+            unpublished = s.scalar(
+                select(func.count()).select_from(OutboxEvent)
+                .where(OutboxEvent.published_at.is_(None))
+            ) or 0
+            s.rollback()
+    finally:
+        engine.dispose()
+    return {"orders": orders, "paid_orders": int(paid), "gmv_cents": int(gmv),
+            "outbox_unpublished": unpublished}
+
+
+def outbox_pending(settings: Settings) -> int:
+    return oltp_counts(settings)["outbox_unpublished"]
+
+
+def landed_events(lake_dir: Path) -> int:
+    total = 0
+    for path in lake.landed_files(lake_dir):
+        with path.open("rb") as fh:
+            total += sum(1 for line in fh if line.strip())
+    return total
+
+
+def mart_counts(warehouse: Path) -> dict[str, int | None]:
+    if not warehouse.exists():
+        return {}
+    done = subprocess.run([sys.executable, "-c", _COUNT_MARTS, str(warehouse), *MARTS],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1:] or ["duckdb failed"]}
+    return json.loads(done.stdout)
+
+
+def published_features(redis_url: str | None) -> dict[str, int]:
+    if not redis_url:
+        return {}
+    client = redis.Redis.from_url(redis_url)
+    try:
+        prefix = keys.POPULAR.rsplit(":reco:", 1)[0]
+        counts = {"item_recos": 0, "user_recos": 0, "user_tags": 0, "popular": 0}
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            name = key.decode()
+            if name == keys.POPULAR:
+                counts["popular"] = len(json.loads(client.get(key) or b"[]"))
+            elif ":reco:item:" in name:
+                counts["item_recos"] += 1
+            elif ":reco:user:" in name:
+                counts["user_recos"] += 1
+            elif ":tags:user:" in name:
+                counts["user_tags"] += 1
+        return counts
+    except redis.RedisError as exc:
+        return {"error": str(exc)}  # type: ignore[dict-item]
+    finally:
+        client.close()
+
+
+def demo_summary(settings: Settings, redis_url: str | None) -> dict[str, Any]:
+    warehouse = settings.published_warehouse_path
+    if not warehouse.exists():
+        warehouse = settings.resolved_warehouse_path
+    return {
+        "oltp": oltp_counts(settings),
+        "events_landed": landed_events(settings.resolved_lake_dir),
+        "marts": mart_counts(warehouse),
+        "features": published_features(redis_url),
+    }
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    o = summary["oltp"]
+    lines = [
+        f"orders            {o['orders']}",
+        f"paid orders       {o['paid_orders']}",
+        f"GMV               {o['gmv_cents'] / 100:,.2f}",
+        f"events landed     {summary['events_landed']}",
+        f"outbox pending    {o['outbox_unpublished']}",
+    ]
+    for name, n in summary["marts"].items():
+        lines.append(f"marts.{name:<22} {n}")
+    for name, n in summary["features"].items():
+        lines.append(f"redis {name:<22} {n}")
+    return "\n".join(lines)

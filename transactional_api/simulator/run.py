@@ -1,0 +1,203 @@
+"""simulate(): load the plan, replay it against the API day by day, settle payments."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from transactional_api.simulator.catalog import (
+    build_demo_catalog,
+    build_olist_catalog,
+    load_catalog,
+)
+from transactional_api.simulator.client import ApiClient, ApiError
+from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
+from transactional_api.simulator.visits import TrackedOrder, VisitRunner
+
+log = logging.getLogger(__name__)
+
+PAID_STATUSES = frozenset({"paid", "shipped", "completed"})
+
+
+@dataclass
+class SimulationSummary:
+    shoppers: int
+    days: int
+    visits: int
+    events_sent: int
+    events_accepted: int
+    events_rejected: int
+    registrations: int
+    orders: int
+    payment_attempts: int
+    paid_orders: int
+    cancellations: int
+    expired: int
+    shipped: int
+    completed: int
+    still_pending: int
+    requests: int
+    elapsed_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def planned_catalog(client: ApiClient) -> list[PlannedProduct]:
+    """The shop's products in an order that does not depend on server-assigned ids."""
+    slugs = {c["id"]: c.get("slug") or c["name"] for c in client.get("/v1/categories")["items"]}
+    products = sorted(client.all_products(), key=lambda p: (p["name"], p["id"]))
+    return [
+        PlannedProduct(
+            product_id=p["id"],
+            category=slugs.get(p["category_id"], str(p["category_id"])),
+            name=p["name"],
+            sku_ids=tuple(s["id"] for s in sorted(p["skus"], key=lambda s: s["code"])),
+        )
+        for p in products
+        if p.get("skus")
+    ]
+
+
+def ensure_catalog(client: ApiClient, *, admin_token: str, seed: int,
+                   olist: Path | None = None, clock: datetime | None = None) -> int:
+    """Load a catalog when the shop has none; returns the number of products created."""
+    page = client.get("/v1/products", params={"limit": 1})
+    if page.get("total", len(page["items"])) > 0:
+        return 0
+    spec = build_olist_catalog(olist, seed) if olist else build_demo_catalog(seed)
+    return load_catalog(client, admin_token=admin_token, spec=spec, clock=clock)["products"]
+
+
+def _order_status(client: ApiClient, order: TrackedOrder) -> str:
+    return client.get(f"/v1/orders/{order.order_id}", token=order.token)["status"]
+
+
+def wait_for_payments(client: ApiClient, orders: list[TrackedOrder],
+                      timeout: float = 30.0) -> list[TrackedOrder]:
+    """Poll until every order meant to be paid is paid (callbacks are async); returns laggards."""
+    waiting = [o for o in orders if o.expect_paid and not o.cancelled]
+    deadline = time.monotonic() + timeout
+    while waiting and time.monotonic() < deadline:
+        waiting = [o for o in waiting if _order_status(client, o) not in PAID_STATUSES]
+        if waiting:
+            time.sleep(0.05)
+    return waiting
+
+
+class _Fulfilment:
+    """The admin's end of day: ship some paid orders, complete earlier shipments, expire."""
+
+    def __init__(self, client: ApiClient, token: str | None, seed: int) -> None:
+        self.client = client
+        self.token = token
+        self.rng = random.Random(f"admin:{seed}")
+        self.shipped: list[TrackedOrder] = []
+        self.shipped_count = 0
+        self.completed = 0
+        self.expired = 0
+
+    def end_of_day(self, day_orders: list[TrackedOrder], day_end: datetime) -> None:
+        if not self.token:
+            return
+        for order in self.shipped[:]:
+            if self.rng.random() < 0.8:
+                self._admin(f"/v1/admin/orders/{order.order_id}/complete",
+                            day_end - timedelta(minutes=self.rng.randint(30, 300)))
+                self.shipped.remove(order)
+                self.completed += 1
+        for order in day_orders:
+            if not order.expect_paid or order.cancelled:
+                continue
+            if _order_status(self.client, order) in PAID_STATUSES and self.rng.random() < 0.7:
+                self._admin(f"/v1/admin/orders/{order.order_id}/ship",
+                            day_end - timedelta(minutes=self.rng.randint(5, 25)))
+                self.shipped.append(order)
+                self.shipped_count += 1
+        body = self.client.post("/v1/admin/orders/expire", token=self.token, clock=day_end)
+        self.expired += int((body or {}).get("cancelled", 0))
+
+    def _admin(self, path: str, clock: datetime) -> None:
+        try:
+            self.client.post(path, token=self.token, clock=clock)
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            log.warning("admin action refused: %s", exc)
+
+
+def simulate(
+    api_url: str,
+    shoppers: int,
+    days: int,
+    seed: int,
+    admin_email: str | None = None,
+    admin_password: str | None = None,
+    progress: bool = True,
+    *,
+    olist: Path | None = None,
+    now: datetime | None = None,
+    payment_timeout: float = 30.0,
+) -> SimulationSummary:
+    started = time.monotonic()
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    with ApiClient(api_url) as client:
+        client.wait_healthy()
+        admin_token = None
+        if admin_email and admin_password:
+            admin_token = client.login(admin_email, admin_password)
+            ensure_catalog(client, admin_token=admin_token, seed=seed, olist=olist,
+                           clock=now - timedelta(days=days))
+        catalog = planned_catalog(client)
+        if not catalog:
+            raise RuntimeError("the shop has no products; pass admin credentials to load one")
+        plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
+        runner = VisitRunner(client, {p.product_id: p for p in catalog},
+                             random.Random(f"events:{seed}"))
+        fulfilment = _Fulfilment(client, admin_token, seed)
+        _replay(plan, runner, fulfilment, shoppers, progress)
+        laggards = wait_for_payments(client, runner.orders, payment_timeout)
+        if laggards:
+            log.warning("%d orders still unpaid after %.0fs", len(laggards), payment_timeout)
+        paid = sum(
+            1 for o in runner.orders
+            if o.expect_paid and not o.cancelled and o not in laggards
+        )
+        c = runner.counters
+        return SimulationSummary(
+            shoppers=shoppers, days=days, visits=c.visits, events_sent=c.events_sent,
+            events_accepted=c.events_accepted, events_rejected=c.events_rejected,
+            registrations=c.registrations, orders=c.orders,
+            payment_attempts=c.payment_attempts, paid_orders=paid,
+            cancellations=c.cancellations, expired=fulfilment.expired,
+            shipped=fulfilment.shipped_count, completed=fulfilment.completed,
+            still_pending=len(laggards), requests=client.requests_sent,
+            elapsed_seconds=round(time.monotonic() - started, 2),
+        )
+
+
+def _replay(plan: Plan, runner: VisitRunner, fulfilment: _Fulfilment, shoppers: int,
+            progress: bool) -> None:
+    bar = tqdm(total=shoppers * len(plan.days), unit="visit", disable=not progress,
+               desc="simulating")
+    try:
+        for day, day_end in enumerate(plan.day_ends):
+            todays = [v for v in plan.visits if v.day == day]
+            first_order = len(runner.orders)
+            for visit in todays:
+                runner.run(visit, plan.shoppers[visit.shopper])
+                bar.update(1)
+            bar.update(shoppers - len(todays))  # slots where the shopper stayed away
+            day_orders = runner.orders[first_order:]
+            wait_for_payments(runner.client, day_orders, timeout=10.0)
+            fulfilment.end_of_day(day_orders, day_end)
+            bar.set_postfix(orders=len(runner.orders), events=runner.counters.events_sent)
+    finally:
+        bar.close()

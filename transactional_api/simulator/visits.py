@@ -1,0 +1,244 @@
+"""Turn one planned visit into HTTP requests and behaviour events against the real API."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from transactional_api.simulator.client import ApiClient, ApiError, iso
+from transactional_api.simulator.shoppers import CHANNELS, Shopper, Step, Visit, rng_uuid
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ShopperState:
+    token: str | None = None
+    registered: bool = False
+
+
+@dataclass
+class TrackedOrder:
+    order_id: str
+    shopper: int
+    day: int
+    token: str
+    expect_paid: bool = False
+    last_payment_id: str | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class Counters:
+    visits: int = 0
+    events_sent: int = 0
+    events_accepted: int = 0
+    events_rejected: int = 0
+    registrations: int = 0
+    logins: int = 0
+    cart_adds: int = 0
+    orders: int = 0
+    payment_attempts: int = 0
+    cancellations: int = 0
+    skipped_steps: int = 0
+
+
+@dataclass
+class VisitRunner:
+    client: ApiClient
+    products: dict[str, dict[str, Any]]
+    event_rng: random.Random
+    batch_size: int = 200
+    counters: Counters = field(default_factory=Counters)
+    orders: list[TrackedOrder] = field(default_factory=list)
+    states: dict[int, ShopperState] = field(default_factory=dict)
+
+    # --- events --------------------------------------------------------------------
+    def _flush(self, buffer: list[dict[str, Any]], token: str | None, clock: datetime) -> None:
+        while buffer:
+            batch, buffer[:] = buffer[: self.batch_size], buffer[self.batch_size:]
+            body = self.client.post(
+                "/v1/events", json={"events": batch}, token=token, clock=clock
+            )
+            self.counters.events_sent += len(batch)
+            self.counters.events_accepted += int(body.get("accepted", 0))
+            rejected = body.get("rejected") or []
+            self.counters.events_rejected += len(rejected)
+            if rejected:
+                log.warning("events rejected: %s", rejected[:3])
+
+    def _event(self, visit: Visit, shopper: Shopper, step: Step, event_type: str,
+               payload: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "event_id": rng_uuid(self.event_rng),
+            "event_type": event_type,
+            "schema_version": 1,
+            "occurred_at": iso(step.at),
+            "anonymous_id": shopper.anonymous_id,
+            "session_id": visit.session_id,
+            "context": CHANNELS[visit.channel].context(visit.device),
+            "payload": payload,
+        }
+
+    # --- steps -----------------------------------------------------------------------
+    def _login(self, shopper: Shopper, state: ShopperState, at: datetime) -> None:
+        creds = {"email": shopper.email, "password": shopper.password}
+        if not state.registered:
+            try:
+                body = self.client.post("/v1/auth/register", json=creds, clock=at)
+                self.counters.registrations += 1
+            except ApiError as exc:
+                if exc.status not in (400, 409, 422):
+                    raise
+                # Re-running a seed against the same database: the account already exists.
+                body = self.client.post("/v1/auth/login", json=creds, clock=at)
+                self.counters.logins += 1
+            state.registered = True
+        else:
+            body = self.client.post("/v1/auth/login", json=creds, clock=at)
+            self.counters.logins += 1
+        state.token = body["token"]
+
+    def run(self, visit: Visit, shopper: Shopper) -> None:
+        state = self.states.setdefault(shopper.index, ShopperState())
+        state.token = None  # every visit starts signed out; the plan says when to sign in
+        buffer: list[dict[str, Any]] = []
+        order: TrackedOrder | None = None
+        buying = True
+        self.counters.visits += 1
+        for step in visit.steps:
+            kind = step.kind
+            if kind == "login":
+                # user_id comes from the bearer token: send what was seen signed-out first
+                self._flush(buffer, state.token, step.at)
+                self._login(shopper, state, step.at)
+            elif kind == "page_view":
+                buffer.append(self._event(visit, shopper, step, "page_view",
+                                          {"page": step.arg("page")}))
+            elif kind == "search":
+                query = step.arg("query")
+                found = self.client.get("/v1/products", params={"q": query, "limit": 20},
+                                        clock=step.at, token=state.token)
+                buffer.append(self._event(visit, shopper, step, "search",
+                                          {"query": query,
+                                           "results_count": int(found.get("total", 0))}))
+            elif kind == "product_view":
+                pid = step.arg("product_id")
+                self.client.get(f"/v1/products/{pid}", clock=step.at, token=state.token)
+                payload = {"product_id": pid}
+                if step.arg("sku_id"):
+                    payload["sku_id"] = step.arg("sku_id")
+                buffer.append(self._event(visit, shopper, step, "product_view", payload))
+            elif kind == "add_to_cart":
+                if self._cart_add(step, state.token):
+                    buffer.append(self._event(visit, shopper, step, "add_to_cart", {
+                        "product_id": step.arg("product_id"), "sku_id": step.arg("sku_id"),
+                        "quantity": step.arg("quantity")}))
+            elif kind == "remove_from_cart":
+                try:
+                    self.client.delete(f"/v1/cart/items/{step.arg('sku_id')}",
+                                       token=state.token, clock=step.at)
+                    buffer.append(self._event(visit, shopper, step, "remove_from_cart", {
+                        "product_id": step.arg("product_id"), "sku_id": step.arg("sku_id"),
+                        "quantity": step.arg("quantity")}))
+                except ApiError as exc:
+                    self._skip(step, exc)
+            elif kind == "checkout_started":
+                cart = self.client.get("/v1/cart", token=state.token, clock=step.at)
+                items = cart.get("items") or []
+                buying = bool(items)
+                if buying:
+                    buffer.append(self._event(visit, shopper, step, "checkout_started", {
+                        "item_count": sum(int(i["quantity"]) for i in items),
+                        "subtotal_cents": int(cart.get("subtotal_cents", 0))}))
+            elif kind == "place_order" and buying:
+                self._flush(buffer, state.token, step.at)
+                order = self._place_order(visit, shopper, step, state)
+                buying = order is not None
+            elif kind == "pay" and order is not None:
+                self._pay(order, step)
+            elif kind == "cancel_order" and order is not None:
+                self.client.post(f"/v1/orders/{order.order_id}/cancel", token=order.token,
+                                 clock=step.at)
+                order.cancelled = True
+                self.counters.cancellations += 1
+        if visit.steps:
+            self._flush(buffer, state.token, visit.steps[-1].at)
+
+    def _skip(self, step: Step, exc: ApiError) -> None:
+        self.counters.skipped_steps += 1
+        log.debug("step %s skipped: %s", step.kind, exc)
+
+    def _cart_add(self, step: Step, token: str | None) -> bool:
+        try:
+            self.client.post("/v1/cart/items", token=token, clock=step.at,
+                             json={"sku_id": step.arg("sku_id"),
+                                   "quantity": step.arg("quantity")})
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            self._skip(step, exc)  # out of stock or product withdrawn: shoppers move on
+            return False
+        self.counters.cart_adds += 1
+        return True
+
+    def _place_order(self, visit: Visit, shopper: Shopper, step: Step,
+                     state: ShopperState) -> TrackedOrder | None:
+        key = step.arg("idempotency_key")
+        body = {
+            "session_id": visit.session_id,
+            "anonymous_id": shopper.anonymous_id,
+            "context": CHANNELS[visit.channel].context(visit.device),
+        }
+        try:
+            created = self.client.post("/v1/orders", json=body, token=state.token,
+                                       clock=step.at, headers={"Idempotency-Key": key})
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            self._skip(step, exc)
+            return None
+        if step.arg("resend"):
+            # a double-click / flaky network retry: the same key must give back the same order
+            again = self.client.post("/v1/orders", json=body, token=state.token,
+                                     clock=step.at, headers={"Idempotency-Key": key})
+            if again.get("id") != created["id"]:
+                log.error("idempotency broken: %s != %s", again.get("id"), created["id"])
+        self.counters.orders += 1
+        tracked = TrackedOrder(created["id"], shopper.index, visit.day, state.token or "")
+        self.orders.append(tracked)
+        return tracked
+
+    def _pay(self, order: TrackedOrder, step: Step) -> None:
+        if order.last_payment_id:
+            # a retry only makes sense once the failed attempt has been called back
+            self.wait_payment(order.last_payment_id, order.token)
+        outcome = step.arg("outcome")
+        try:
+            payment = self.client.post(
+                f"/v1/orders/{order.order_id}/payments", token=order.token, clock=step.at,
+                json={"channel": "sandbox", "sandbox_outcome": outcome},
+                headers={"Idempotency-Key": step.arg("idempotency_key")},
+            )
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            self._skip(step, exc)
+            return
+        self.counters.payment_attempts += 1
+        order.last_payment_id = payment["id"]
+        order.expect_paid = order.expect_paid or outcome == "succeed"
+
+    def wait_payment(self, payment_id: str, token: str, timeout: float = 5.0) -> str:
+        deadline = time.monotonic() + timeout
+        status = "pending"
+        while time.monotonic() < deadline:
+            status = self.client.get(f"/v1/payments/{payment_id}", token=token)["status"]
+            if status != "pending":
+                break
+            time.sleep(0.02)
+        return status
