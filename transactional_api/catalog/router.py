@@ -9,6 +9,7 @@ from transactional_api.catalog.schemas import (
     CategoryIn,
     CategoryList,
     CategoryOut,
+    PriceIn,
     ProductIn,
     ProductOut,
     ProductPage,
@@ -63,3 +64,9 @@ def create_product(body: ProductIn, db: Db, settings: SettingsDep, _: AdminCalle
 def set_stock(sku_id: str, body: StockIn, db: Db, _: AdminCaller) -> SkuOut:
     with db.begin():
         return service.set_stock(session=db, sku_id=sku_id, available=body.available)
+
+
+@router.put("/v1/admin/skus/{sku_id}/price", response_model=SkuOut)
+def set_price(sku_id: str, body: PriceIn, db: Db, _: AdminCaller) -> SkuOut:
+    with db.begin():
+        return service.set_price(session=db, sku_id=sku_id, price_cents=body.price_cents)

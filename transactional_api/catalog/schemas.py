@@ -44,6 +44,11 @@ class StockIn(BaseModel):
     available: int = Field(ge=0, le=10_000_000)
 
 
+class PriceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    price_cents: int = Field(ge=0, le=100_000_000)
+
+
 class SkuOut(BaseModel):
     id: str
     code: str

@@ -89,6 +89,17 @@ def set_stock(*, session: Session, sku_id: str, available: int) -> SkuOut:
                   currency=sku.currency, available=available)
 
 
+def set_price(*, session: Session, sku_id: str, price_cents: int) -> SkuOut:
+    """Placed orders keep the price they snapshotted; only new carts and orders see this."""
+    sku = session.get(Sku, sku_id)
+    if sku is None:
+        raise NotFound("SKU not found")
+    sku.price_cents = price_cents
+    stock = inventory.available(session=session, sku_ids=[sku_id])[sku_id]
+    return SkuOut(id=sku.id, code=sku.code, name=sku.name, price_cents=sku.price_cents,
+                  currency=sku.currency, available=stock)
+
+
 def skus_for_order(*, session: Session, sku_ids: list[str]) -> dict[str, tuple[Sku, Product]]:
     """The SKUs with their products, for snapshotting into an order; unknown ids are absent."""
     rows = session.execute(

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from tests.conftest import create_product
+
+
+def test_category_tree_and_paginated_products(api, admin):
+    root = admin.post("/v1/admin/categories", json={"name": "Apparel", "slug": "apparel"}).json()
+    child = admin.post("/v1/admin/categories",
+                       json={"name": "Shoes", "slug": "shoes", "parent_id": root["id"]}).json()
+    assert child["parent_id"] == root["id"]
+    for i in range(5):
+        r = admin.post("/v1/admin/products", json={
+            "category_id": child["id"], "name": f"Trail runner {i}",
+            "skus": [{"code": f"TR-{i}", "name": "42", "price_cents": 5000 + i, "stock": 3}]})
+        assert r.status_code == 201
+    with api.client() as c:
+        page1 = c.get("/v1/products", params={"limit": 2}).json()
+        page3 = c.get("/v1/products", params={"limit": 2, "offset": 4}).json()
+        assert page1["total"] == 5 and len(page1["items"]) == 2 and len(page3["items"]) == 1
+        ids = {p["id"] for p in page1["items"]} | {p["id"] for p in page3["items"]}
+        assert len(ids) == 3
+        found = c.get("/v1/products", params={"q": "RUNNER 3"}).json()
+        assert [p["name"] for p in found["items"]] == ["Trail runner 3"]
+        assert c.get("/v1/products", params={"category_id": root["id"]}).json()["total"] == 0
+        one = c.get(f"/v1/products/{found['items'][0]['id']}").json()
+        assert one["skus"][0]["price_cents"] == 5003 and one["skus"][0]["available"] == 3
+
+
+def test_bad_catalog_input_changes_nothing(api, admin):
+    create_product(admin, code="KEEP")
+    before = admin.get("/v1/products").json()
+    bad = [
+        {"category_id": "missing", "name": "x", "skus": [{"code": "A", "name": "a",
+                                                           "price_cents": 1}]},
+        {"category_id": before["items"][0]["category_id"], "name": "x",
+         "skus": [{"code": "B", "name": "b", "price_cents": -1}]},
+        {"category_id": before["items"][0]["category_id"], "name": "x",
+         "skus": [{"code": "KEEP", "name": "dup", "price_cents": 1}]},
+        {"category_id": before["items"][0]["category_id"], "name": "x", "skus": []},
+        {"category_id": before["items"][0]["category_id"], "name": "x",
+         "skus": [{"code": "C", "name": "c", "price_cents": "12.5"}]},
+    ]
+    for body in bad:
+        r = admin.post("/v1/admin/products", json=body)
+        assert 400 <= r.status_code < 500, r.text
+        assert set(r.json()["error"]) == {"code", "message", "details"}
+    assert admin.get("/v1/products").json() == before
+    with api.client() as c:
+        assert c.get("/v1/products/nope").status_code == 404
+        assert c.get("/v1/products", params={"limit": 0}).status_code == 422
+        assert c.get("/v1/products", params={"limit": "many"}).status_code == 422

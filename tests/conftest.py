@@ -1,0 +1,120 @@
+"""Shared fixtures: a real redis-server and a real API (uvicorn on loopback, SQLite file)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from transactional_api.app import create_app
+from transactional_api.config import Settings
+from transactional_api.core.redis_server import RedisProcess, start_redis
+
+ADMIN_EMAIL = "admin@flywheel.test"
+ADMIN_PASSWORD = "admin-password-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[RedisProcess]:
+    proc = start_redis(tmp_path_factory.mktemp("redis"), free_port(), persist=False)
+    yield proc
+    proc.stop()
+
+
+@dataclass
+class LiveApi:
+    url: str
+    settings: Settings
+    app: object
+
+    def client(self, token: str | None = None, **headers: str) -> httpx.Client:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def login(self, email: str, password: str) -> str:
+        with self.client() as c:
+            r = c.post("/v1/auth/login", json={"email": email, "password": password})
+            r.raise_for_status()
+            return r.json()["token"]
+
+    def admin_token(self) -> str:
+        return self.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    @property
+    def sessions(self):
+        return self.app.state.sessions
+
+
+def make_settings(var_dir: Path, redis_url: str, **overrides) -> Settings:
+    base = dict(var_dir=var_dir, redis_url=redis_url, admin_email=ADMIN_EMAIL,
+                admin_password=ADMIN_PASSWORD, relay_interval_seconds=0,
+                order_sweeper_interval_seconds=0, sandbox_callback_delay_seconds=0.0)
+    base.update(overrides)
+    return Settings(**base)
+
+
+def run_api(settings: Settings) -> Iterator[LiveApi]:
+    app = create_app(settings)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("API did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveApi(url=f"http://127.0.0.1:{port}", settings=settings, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@pytest.fixture
+def api(tmp_path, redis_server) -> Iterator[LiveApi]:
+    """A fresh API with its own SQLite file; Redis is shared, so tests use unique ids."""
+    yield from run_api(make_settings(tmp_path / "var", redis_server.url))
+
+
+@pytest.fixture
+def admin(api: LiveApi) -> httpx.Client:
+    with api.client(api.admin_token()) as c:
+        yield c
+
+
+def register(api: LiveApi, email: str, password: str = "shopper-pass-1") -> str:
+    with api.client() as c:
+        r = c.post("/v1/auth/register", json={"email": email, "password": password})
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
+
+def create_product(admin: httpx.Client, *, price_cents: int = 1999, stock: int = 10,
+                   code: str = "SKU-1", skus: int = 1) -> dict:
+    cats = admin.get("/v1/categories").json()["items"]
+    if cats:
+        cat_id = cats[0]["id"]
+    else:
+        cat_id = admin.post("/v1/admin/categories",
+                            json={"name": "General", "slug": "general"}).json()["id"]
+    body = {"category_id": cat_id, "name": f"Product {code}", "description": "test",
+            "skus": [{"code": f"{code}-{i}" if skus > 1 else code, "name": f"variant {i}",
+                      "price_cents": price_cents, "stock": stock} for i in range(skus)]}
+    r = admin.post("/v1/admin/products", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
