@@ -1,0 +1,58 @@
+"""Streamlit pieces shared by the entry point and the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboards import data
+
+DATE_RANGE_KEY = "date_range"
+NO_WAREHOUSE_MESSAGE = (
+    "No published warehouse yet. Run the pipelines first: `flywheel pipeline run`. "
+    "The dashboards read the copy they publish."
+)
+NO_DATA_MESSAGE = "The published warehouse has no KPI or funnel rows yet."
+
+
+def require_warehouse() -> tuple[str, int, tuple[date, date]]:
+    """Warehouse path, version and data date bounds; stops the page with a notice otherwise."""
+    try:
+        path, version = data.published_warehouse()
+        bounds = data.date_bounds(path, version)
+    except data.WarehouseUnavailable:
+        st.info(NO_WAREHOUSE_MESSAGE, icon=":material/info:")
+        st.stop()
+    if bounds is None:
+        st.info(NO_DATA_MESSAGE, icon=":material/info:")
+        st.stop()
+    return path, version, bounds
+
+
+def date_range_filter(bounds: tuple[date, date]) -> None:
+    """Sidebar date range, defaulting to every day in the data; kept across pages."""
+    first, last = bounds
+    current = st.session_state.get(DATE_RANGE_KEY)
+    # A range from an older build may fall outside the new data: reset rather than crash.
+    if current is not None and not all(first <= day <= last for day in current):
+        del st.session_state[DATE_RANGE_KEY]
+    st.sidebar.date_input(
+        "Date range (UTC)",
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key=DATE_RANGE_KEY,
+    )
+
+
+def selected_range(bounds: tuple[date, date]) -> tuple[date, date]:
+    """The sidebar range; the whole data range when none is chosen yet.
+
+    While the user has clicked only the first day of a new range, that single day is used.
+    """
+    chosen = st.session_state.get(DATE_RANGE_KEY) or bounds
+    chosen = tuple(chosen)
+    if len(chosen) == 1:
+        return chosen[0], chosen[0]
+    return chosen[0], chosen[1]
