@@ -1,0 +1,1 @@
+"""Dagster definitions for Flywheel's data side: ingest -> dbt -> recommender -> serve."""

@@ -1,0 +1,20 @@
+select
+    order_id,
+    user_id,
+    status,
+    currency,
+    subtotal_cents,
+    discount_cents,
+    total_cents,
+    item_count,
+    created_at,
+    paid_at,
+    cancelled_at,
+    shipped_at,
+    completed_at,
+    order_date,
+    is_paid,
+    utm_source,
+    utm_medium,
+    utm_campaign
+from {{ ref('int_orders_enriched') }}

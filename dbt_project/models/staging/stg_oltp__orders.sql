@@ -1,0 +1,22 @@
+select
+    cast(id as varchar) as order_id,
+    cast(user_id as varchar) as user_id,
+    cast(status as varchar) as status,
+    cast(currency as varchar) as currency,
+    cast(subtotal_cents as bigint) as subtotal_cents,
+    cast(coalesce(discount_cents, 0) as bigint) as discount_cents,
+    cast(total_cents as bigint) as total_cents,
+    cast(session_id as varchar) as session_id,
+    cast(anonymous_id as varchar) as anonymous_id,
+    cast(utm_source as varchar) as utm_source,
+    cast(utm_medium as varchar) as utm_medium,
+    cast(utm_campaign as varchar) as utm_campaign,
+    cast(created_at as timestamp) as created_at,
+    cast(updated_at as timestamp) as updated_at,
+    cast(expires_at as timestamp) as expires_at,
+    cast(paid_at as timestamp) as paid_at,
+    cast(cancelled_at as timestamp) as cancelled_at,
+    cast(cancel_reason as varchar) as cancel_reason,
+    cast(shipped_at as timestamp) as shipped_at,
+    cast(completed_at as timestamp) as completed_at
+from {{ source('oltp', 'orders') }}
