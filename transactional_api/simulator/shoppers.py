@@ -54,10 +54,10 @@ class Persona:
 
 
 PERSONAS = (
-    Persona("loyal", 0.75, 1.6, 4, 0.85),
-    Persona("casual", 0.45, 1.0, 3, 0.5),
-    Persona("window_shopper", 0.35, 0.35, 6, 0.3),
-    Persona("bargain_hunter", 0.5, 0.8, 5, 0.6),
+    Persona("loyal", 0.8, 1.6, 4, 0.85),
+    Persona("casual", 0.55, 1.0, 3, 0.5),
+    Persona("window_shopper", 0.45, 0.35, 6, 0.3),
+    Persona("bargain_hunter", 0.6, 0.8, 5, 0.6),
 )
 _PERSONA_WEIGHTS = (0.2, 0.4, 0.25, 0.15)
 _DEVICES = ("mobile", "desktop", "tablet")
@@ -204,14 +204,15 @@ class _Planner:
 
         logged_in = False
         if shopper.index in self.registered and rng.random() < shopper.persona.logs_in:
-            add("login")
+            # most returning shoppers are still signed in from last time (remember-me)
+            add("login", fresh=rng.random() < 0.3)
             logged_in = True
         first = self.catalog[self.pick_product(shopper)] if self.catalog else None
         if channel.utm_medium == "cpc" and first is not None:
             add("page_view", page=f"/products/{first.product_id}")
         else:
             add("page_view", page="/")
-        if rng.random() < 0.22 or not self.catalog:
+        if rng.random() < 0.18 or not self.catalog:
             return v  # bounce
         views: list[int] = []
         for _ in range(max(1, int(rng.expovariate(1 / shopper.persona.browse_depth)) + 1)):
@@ -232,7 +233,8 @@ class _Planner:
         in_cart: list[tuple[str, str, int]] = []
         for idx in wanted:
             if not logged_in:
-                add("login")  # the storefront asks for an account before the cart
+                # the storefront asks for an account before the cart
+                add("login", fresh=rng.random() < 0.3)
                 logged_in = True
                 self.registered.add(shopper.index)
             prod = self.catalog[idx]

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class ShopperState:
     token: str | None = None
+    remembered: str | None = None  # the token a "remember me" browser would still hold
     registered: bool = False
 
 
@@ -85,7 +86,11 @@ class VisitRunner:
         }
 
     # --- steps -----------------------------------------------------------------------
-    def _login(self, shopper: Shopper, state: ShopperState, at: datetime) -> None:
+    def _login(self, shopper: Shopper, state: ShopperState, step: Step) -> None:
+        at = step.at
+        if state.remembered and not step.arg("fresh"):
+            state.token = state.remembered
+            return
         creds = {"email": shopper.email, "password": shopper.password}
         if not state.registered:
             try:
@@ -101,7 +106,7 @@ class VisitRunner:
         else:
             body = self.client.post("/v1/auth/login", json=creds, clock=at)
             self.counters.logins += 1
-        state.token = body["token"]
+        state.token = state.remembered = body["token"]
 
     def run(self, visit: Visit, shopper: Shopper) -> None:
         state = self.states.setdefault(shopper.index, ShopperState())
@@ -115,7 +120,7 @@ class VisitRunner:
             if kind == "login":
                 # user_id comes from the bearer token: send what was seen signed-out first
                 self._flush(buffer, state.token, step.at)
-                self._login(shopper, state, step.at)
+                self._login(shopper, state, step)
             elif kind == "page_view":
                 buffer.append(self._event(visit, shopper, step, "page_view",
                                           {"page": step.arg("page")}))
