@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         None, description="Where the sandbox channel calls back; api_url if unset"
     )
     sandbox_callback_delay_seconds: float = 0.05
+    sandbox_auto_confirm: bool = Field(
+        True, description="False: the sandbox never calls back (deliver callbacks by hand)"
+    )
     max_body_bytes: int = 256 * 1024
     max_events_per_batch: int = 500
     relay_interval_seconds: float = Field(0.5, description="0 disables the in-process relay")

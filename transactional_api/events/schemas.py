@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 class EventBatchIn(BaseModel):
     # Items stay untyped here so one bad event is reported, not the whole batch refused.
-    events: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+    events: list[Any] = Field(min_length=1, max_length=500)
 
 
 class RejectedEvent(BaseModel):

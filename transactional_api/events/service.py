@@ -14,7 +14,7 @@ from transactional_api.events.outbox import emit
 
 
 def ingest_behaviour(
-    *, session: Session, items: list[dict[str, Any]], user_id: str | None
+    *, session: Session, items: list[Any], user_id: str | None
 ) -> tuple[int, list[tuple[int, list[dict[str, Any]]]]]:
     """Returns (accepted, [(index, errors)]). The caller's identity overrides any user_id sent."""
     valid, rejected = [], []

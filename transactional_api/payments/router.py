@@ -35,7 +35,7 @@ def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCal
             session=db, order_id=order_id, user_id=caller.id, channel=body.channel,
             idempotency_key=idempotency_key)
         out = _out(payment)
-    if created:
+    if created and settings.sandbox_auto_confirm:
         callback = settings.sandbox_callback_url or str(
             request.url_for("sandbox_callback"))
         channel = request.app.state.payment_channels[body.channel]
@@ -44,7 +44,7 @@ def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCal
             payment_id=payment.id, amount_cents=payment.amount_cents, currency=payment.currency,
             started_at=payment.created_at, callback_url=callback,
             options={"sandbox_outcome": body.sandbox_outcome}))
-    else:
+    elif not created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     return out
