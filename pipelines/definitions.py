@@ -1,0 +1,31 @@
+"""The one Dagster entry point: `dagster dev -m pipelines.definitions`."""
+
+import dagster as dg
+
+from pipelines.automation import flywheel_job, hourly_schedule, new_lake_files_sensor
+from pipelines.ingest.events import raw_events
+from pipelines.ingest.oltp import oltp_snapshot
+from pipelines.ml.recommender_model import recommender_model
+from pipelines.resources import RedisResource, WarehouseResource
+from pipelines.serve.features import published_features
+from pipelines.serve.warehouse_copy import published_warehouse
+from pipelines.transform.dbt import dbt_resource, flywheel_dbt_assets
+
+ASSETS = [
+    raw_events, oltp_snapshot, flywheel_dbt_assets, recommender_model, published_features,
+    published_warehouse,
+]
+
+defs = dg.Definitions(
+    assets=ASSETS,
+    jobs=[flywheel_job],
+    schedules=[hourly_schedule],
+    sensors=[new_lake_files_sensor],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": dbt_resource(),
+        "redis_store": RedisResource(),
+    },
+    # DuckDB takes one writing process per file: run steps one after another, in process.
+    executor=dg.in_process_executor,
+)

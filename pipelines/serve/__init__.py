@@ -1,0 +1,1 @@
+"""Assets that hand results back: features to Redis, a read-only warehouse copy to readers."""

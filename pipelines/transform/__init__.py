@@ -1,0 +1,1 @@
+"""dbt_project as Dagster assets; its tests become asset checks."""

@@ -1,0 +1,86 @@
+"""The dbt project as assets: one asset per model, one asset check per dbt test.
+
+The manifest is produced when the definitions load if it is missing (a fresh clone has no
+target/), so `dagster dev`, `python -m pipelines.run` and the tests work without a build
+step; `dagster dev` re-parses on every load to pick up edits.
+"""
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from transactional_api.config import Settings
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+# The venv's dbt, so nothing depends on the venv being activated (PATH).
+DBT_EXECUTABLE = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=DBT_EXECUTABLE,
+    )
+
+
+def ensure_manifest(project: DbtProject) -> None:
+    """`dbt parse` under `dagster dev` (to pick up edits) or when there is no manifest yet.
+
+    Parsing opens no warehouse, so whatever FLYWHEEL_WAREHOUSE_PATH is set does not matter.
+    """
+    if os.getenv("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
+        dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+ensure_manifest(dbt_project)
+
+
+class FlywheelDbtTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "transform"
+
+
+@contextmanager
+def warehouse_env() -> Iterator[None]:
+    """Point dbt's profile at the warehouse the settings name (the profile's default is
+    relative to dbt_project/, which only matches the default var dir)."""
+    key = "FLYWHEEL_WAREHOUSE_PATH"
+    previous = os.environ.get(key)
+    os.environ[key] = str(Settings().resolved_warehouse_path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = previous
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=FlywheelDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+)
+def flywheel_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # Every asset that writes the warehouse has closed its connection by now (they run one
+    # at a time), so dbt-duckdb can take the file lock.
+    with warehouse_env():
+        yield from dbt.cli(["build"], context=context).stream()
