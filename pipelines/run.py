@@ -1,0 +1,100 @@
+"""`python -m pipelines.run`: materialize every asset once, in this process.
+
+What `flywheel pipeline run` and `flywheel demo` call. Prints one line per asset as it
+finishes and a row count per mart at the end; exits non-zero when any step or dbt test
+fails. Runs are recorded in $DAGSTER_HOME when set (so `dagster dev` shows them), else in
+a throwaway instance.
+"""
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+import dagster as dg
+from dagster._core.events import DagsterEventType
+from dagster._core.utils import make_new_run_id
+
+from pipelines.definitions import defs
+from pipelines.resources import WarehouseResource
+
+MARTS = (
+    "fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
+    "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
+)
+
+
+class Progress:
+    """Event listener printing each asset materialization, failed check and failed step."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.materialized = 0
+        self.failed_checks: list[str] = []
+
+    def __call__(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None:
+            return
+        elapsed = f"[{time.monotonic() - self.started:6.1f}s]"
+        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            self.materialized += 1
+            print(f"{elapsed} materialized {event.asset_key.to_user_string()}", flush=True)
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                self.failed_checks.append(name)
+                print(f"{elapsed} CHECK FAILED {name}", flush=True)
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            print(f"{elapsed} STEP FAILED {event.step_key}: {event.message}", flush=True)
+
+
+def instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.get() if os.getenv("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def mart_rows() -> dict[str, int | None]:
+    counts: dict[str, int | None] = {}
+    with WarehouseResource().connect(read_only=True) as conn:
+        for mart in MARTS:
+            try:
+                counts[mart] = conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
+            except Exception:  # a mart missing after a failed build is reported, not raised
+                counts[mart] = None
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
+    parser.add_argument("--verbose", action="store_true", help="show Dagster's own INFO logs")
+    args = parser.parse_args(argv)
+
+    job = defs.resolve_job_def("flywheel_job")
+    run_id = make_new_run_id()
+    progress = Progress()
+    with instance() as dagster_instance:
+        dagster_instance.add_event_listener(run_id, progress)
+        level = "INFO" if args.verbose else "WARNING"
+        result = job.execute_in_process(
+            instance=dagster_instance,
+            run_id=run_id,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        )
+    elapsed = time.monotonic() - progress.started
+    status = "succeeded" if result.success else "FAILED"
+    print(f"pipeline {status} in {elapsed:.1f}s: {progress.materialized} assets materialized")
+    try:
+        for mart, rows in mart_rows().items():
+            print(f"  marts.{mart:<26} {'missing' if rows is None else rows}")
+    except Exception as exc:  # the summary must never hide the run's own outcome
+        print(f"  (could not read the warehouse: {exc})")
+    if progress.failed_checks:
+        print(f"failed checks: {', '.join(progress.failed_checks)}")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
