@@ -72,8 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.order_sweeper_interval_seconds > 0:
             jobs.append(Periodic("order-sweeper", settings.order_sweeper_interval_seconds,
                                  lambda: _sweep(sessions)).start())
-        log.info("api started", extra={"database": engine.url.render_as_string(),
-                                       "redis": client.connection_pool.connection_kwargs.get("host")})
+        log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
         finally:

@@ -104,7 +104,8 @@ def test_bad_order_input_changes_nothing(api, admin):
             r = c.post("/v1/orders", json=body)
             assert r.status_code in (409, 422), (body, r.text)
             assert r.json()["error"]["code"]
-        r = c.post("/v1/orders", content=b'{"items": [', headers={"content-type": "application/json"})
+        r = c.post("/v1/orders", content=b'{"items": [',
+                   headers={"content-type": "application/json"})
         assert r.status_code == 422
         r = c.post("/v1/orders", content=b"x" * (api.settings.max_body_bytes + 1),
                    headers={"content-type": "application/json"})

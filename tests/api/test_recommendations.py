@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import json
+import uuid
+
+import redis
+
+from tests.conftest import register
+from transactional_api.recommendations import keys
+
+
+def test_item_then_user_then_popular_fallback(api, redis_server):
+    r = redis.Redis.from_url(redis_server.url)
+    a, b, c, d = (f"p-{uuid.uuid4().hex[:8]}" for _ in range(4))
+    r.set(keys.POPULAR, json.dumps([a, b, c, d]))
+    r.set(keys.item_recos(a), json.dumps([[b, 0.9], [c, 0.5]]))
+    r.set(keys.user_recos("u-known"), json.dumps([[d, 0.7]]))
+    with api.client() as client:
+        item = client.get("/v1/recommendations", params={"product_id": a, "limit": 1}).json()
+        assert item == {"source": "item", "items": [{"product_id": b, "score": 0.9}]}
+        user = client.get("/v1/recommendations", params={"user_id": "u-known"}).json()
+        assert user["source"] == "user" and user["items"][0]["product_id"] == d
+        unknown = client.get("/v1/recommendations",
+                             params={"user_id": "nobody", "product_id": b, "limit": 10}).json()
+        assert unknown["source"] == "popular"
+        assert [i["product_id"] for i in unknown["items"]] == [a, c, d]  # never the seed item
+        assert client.get("/v1/recommendations", params={"limit": 0}).status_code == 422
+
+
+def test_me_shows_published_tags(api, redis_server):
+    token = register(api, "tagged@example.com")
+    with api.client(token) as client:
+        me = client.get("/v1/me").json()
+        redis.Redis.from_url(redis_server.url).hset(
+            keys.user_tags(me["id"]), mapping={"rfm_segment": "champions", "frequency": "4"})
+        assert client.get("/v1/me").json()["tags"] == {"rfm_segment": "champions",
+                                                       "frequency": "4"}
