@@ -1,0 +1,163 @@
+"""dbt build over the shop story (conftest/shop_story.py): metric definitions hold."""
+
+from datetime import timedelta
+
+import duckdb
+import pytest
+from flywheel_shop_story import PAID_ORDERS, T0, story_events
+
+# The mart columns other packages rely on, as the shared spec fixes them.
+SPEC_MARTS = {
+    "fct_orders": ["order_id", "user_id", "status", "currency", "subtotal_cents",
+                   "discount_cents", "total_cents", "item_count", "created_at", "paid_at",
+                   "cancelled_at", "shipped_at", "completed_at", "order_date", "is_paid",
+                   "utm_source", "utm_medium", "utm_campaign"],
+    "fct_order_items": ["order_item_id", "order_id", "user_id", "sku_id", "product_id",
+                        "product_name", "quantity", "unit_price_cents", "line_total_cents",
+                        "created_at", "is_paid"],
+    "dim_users": ["user_id", "role", "created_at", "first_order_at", "last_order_at",
+                  "paid_orders", "lifetime_value_cents"],
+    "dim_products": ["product_id", "product_name", "category_id", "category_name",
+                     "min_price_cents", "max_price_cents", "sku_count", "created_at"],
+    "fct_daily_kpis": ["kpi_date", "gmv_cents", "paid_orders", "aov_cents", "buyers",
+                       "sessions", "converted_sessions", "conversion_rate"],
+    "fct_sessions": ["session_key", "visitor_key", "user_id", "session_start_at",
+                     "session_end_at", "session_date", "utm_source", "utm_medium",
+                     "utm_campaign", "device", "events", "reached_product_view",
+                     "reached_add_to_cart", "reached_checkout_started",
+                     "reached_order_created", "reached_order_paid"],
+    "fct_funnel_daily": ["session_date", "step_order", "step", "sessions"],
+    "fct_product_interactions": ["interaction_id", "visitor_key", "user_id", "session_key",
+                                 "product_id", "interaction_type", "weight", "occurred_at"],
+    "dim_user_tags": ["user_id", "recency_days", "frequency", "monetary_cents", "r_score",
+                      "f_score", "m_score", "rfm_segment"],
+}
+
+
+def _columns(conn, schema: str, table: str) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()]
+
+
+@pytest.mark.parametrize("mart", sorted(SPEC_MARTS))
+def test_marts_have_exactly_the_spec_columns(story_warehouse, mart):
+    assert _columns(story_warehouse, "marts", mart) == SPEC_MARTS[mart]
+
+
+def test_schemas_are_exactly_staging_intermediate_marts(story_warehouse):
+    schemas = {r[0] for r in story_warehouse.execute(
+        "SELECT DISTINCT table_schema FROM information_schema.tables").fetchall()}
+    assert {"raw", "oltp", "staging", "intermediate", "marts"} <= schemas
+    assert not {s for s in schemas if s.startswith("main_")}
+
+
+def test_sessions_split_after_more_than_30_minutes(story_warehouse):
+    per_visitor = dict(story_warehouse.execute(
+        "SELECT visitor_key, count(*) FROM marts.fct_sessions GROUP BY 1").fetchall())
+    assert per_visitor["a2"] == 2  # two page views 31 minutes apart
+    assert per_visitor["a3"] == 1  # two page views 29 minutes apart
+    assert per_visitor["a1"] == 1  # the whole purchase within 13 minutes
+
+
+def test_cumulative_funnel_flags(story_warehouse):
+    flags = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT visitor_key, reached_product_view, reached_add_to_cart, "
+        "reached_checkout_started, reached_order_created, reached_order_paid "
+        "FROM marts.fct_sessions").fetchall()}
+    assert flags["a1"] == (True, True, True, True, True)
+    assert flags["a4"] == (True, True, False, False, False)
+    # a5 added to cart without viewing: no step counts after a missing one
+    assert flags["a5"] == (False, False, False, False, False)
+
+
+def test_funnel_never_increases_and_matches_sessions(story_warehouse):
+    rows = story_warehouse.execute(
+        "SELECT session_date, step_order, sessions FROM marts.fct_funnel_daily "
+        "ORDER BY session_date, step_order").fetchall()
+    by_day: dict = {}
+    for day, step, sessions in rows:
+        by_day.setdefault(day, []).append((step, sessions))
+    assert by_day
+    for steps in by_day.values():
+        assert [s for s, _ in steps] == [1, 2, 3, 4, 5]
+        counts = [n for _, n in steps]
+        assert counts == sorted(counts, reverse=True)
+    assert by_day[T0.date()][4][1] == 1  # only a1 paid, on day one
+
+
+def test_kpis_add_up_to_paid_orders(story_warehouse):
+    kpi_gmv, kpi_orders = story_warehouse.execute(
+        "SELECT sum(gmv_cents), sum(paid_orders) FROM marts.fct_daily_kpis").fetchone()
+    paid_gmv, paid_count = story_warehouse.execute(
+        "SELECT sum(total_cents), count(*) FROM marts.fct_orders WHERE is_paid").fetchone()
+    assert (kpi_gmv, kpi_orders) == (paid_gmv, paid_count)
+    assert paid_gmv == sum(total for _, total, _ in PAID_ORDERS.values())
+    per_day = dict(story_warehouse.execute(
+        "SELECT kpi_date, gmv_cents FROM marts.fct_daily_kpis").fetchall())
+    expected: dict = {}
+    for _, total, paid_at in PAID_ORDERS.values():  # GMV is dated by paid_at
+        expected[paid_at.date()] = expected.get(paid_at.date(), 0) + total
+    assert {d: g for d, g in per_day.items() if g} == expected
+
+
+def test_conversion_rate_is_converted_over_sessions(story_warehouse):
+    rows = story_warehouse.execute(
+        "SELECT k.kpi_date, k.sessions, k.converted_sessions, k.conversion_rate, f.sessions "
+        "FROM marts.fct_daily_kpis k LEFT JOIN marts.fct_funnel_daily f "
+        "ON f.session_date = k.kpi_date AND f.step = 'order_paid'").fetchall()
+    for _, sessions, converted, rate, paid_step in rows:
+        assert converted == (paid_step or 0)
+        assert rate == pytest.approx(converted / sessions if sessions else 0.0)
+
+
+def test_staging_drops_duplicate_event_ids(story_warehouse):
+    first, second = story_events()
+    raw = story_warehouse.execute("SELECT count(*) FROM raw.events").fetchone()[0]
+    staged, distinct = story_warehouse.execute(
+        "SELECT count(*), count(DISTINCT event_id) FROM staging.stg_flywheel__events"
+    ).fetchone()
+    assert raw == len(first) + len(second)
+    assert staged == distinct == len({e["event_id"] for e in first + second}) == raw - 1
+
+
+def test_oltp_text_timestamps_become_timestamps(story_warehouse):
+    paid_at, order_date = story_warehouse.execute(
+        "SELECT paid_at, order_date FROM marts.fct_orders WHERE order_id = 'o1'").fetchone()
+    assert paid_at == (T0 + timedelta(minutes=13)).replace(tzinfo=None)
+    assert order_date == T0.date()
+
+
+def test_interactions_weigh_views_carts_purchases(story_warehouse):
+    rows = set(story_warehouse.execute(
+        "SELECT visitor_key, product_id, interaction_type, weight "
+        "FROM marts.fct_product_interactions").fetchall())
+    assert ("a1", "p1", "view", 1) in rows
+    assert ("a1", "p1", "cart", 3) in rows
+    assert ("a1", "p1", "purchase", 5) in rows  # o1 was created and paid
+    assert not any(r[2] == "purchase" and r[0] != "a1" for r in rows)
+
+
+def test_rfm_tags_cover_paying_users_only(story_warehouse):
+    tags = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT user_id, frequency, monetary_cents, r_score, f_score, m_score, rfm_segment "
+        "FROM marts.dim_user_tags").fetchall()}
+    paying = {user for user, _, _ in PAID_ORDERS.values()}
+    assert set(tags) == paying
+    for user in paying:
+        totals = [t for u, t, _ in PAID_ORDERS.values() if u == user]
+        assert tags[user][:2] == (len(totals), sum(totals))
+        assert all(1 <= score <= 5 for score in tags[user][2:5])
+    # u2 paid more often, more, and more recently than u1: the better score on each axis
+    assert tags["u2"][2:5] > tags["u1"][2:5]
+    assert all(a >= b for a, b in zip(tags["u2"][2:5], tags["u1"][2:5], strict=True))
+
+
+def test_dbt_build_passes_on_an_empty_shop(empty_shop_build):
+    result, warehouse = empty_shop_build
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        for mart in SPEC_MARTS:
+            assert conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] == 0
