@@ -6,19 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from transactional_api.simulator.catalog import build_demo_catalog
-from transactional_api.simulator.shoppers import CHANNELS, PlannedProduct, plan_simulation
+from tests.simulator.seeds import demo_products
+from transactional_api.simulator.shoppers import CHANNELS, plan_simulation
 
 NOW = datetime(2025, 3, 14, 18, 30, tzinfo=UTC)
-
-
-def demo_products(seed: int = 0) -> list[PlannedProduct]:
-    spec = build_demo_catalog(seed)
-    return sorted(
-        (PlannedProduct(p.name, p.category_slug, p.name, tuple(s.code for s in p.skus))
-         for p in spec.products),
-        key=lambda p: p.name,
-    )
 
 
 def plan(seed: int, shoppers: int = 40, days: int = 5):

@@ -9,26 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, make_settings, run_api
-from tests.simulator.test_planning import demo_products
+from tests.simulator.seeds import seed_with_paid_order
 from transactional_api.cli.commands import drain_relay
 from transactional_api.events import lake
 from transactional_api.orders.models import Order
 from transactional_api.simulator import simulate
-from transactional_api.simulator.shoppers import plan_simulation
 
 # yesterday as the one simulated day, so the whole day lies in the past whatever the hour
 NOW = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC) - timedelta(seconds=1)
-
-
-def _seed_with_orders(shoppers: int) -> int:
-    """A seed whose plan places and pays an order; the plan does not depend on server ids."""
-    for seed in range(200):
-        p = plan_simulation(seed=seed, shoppers=shoppers, days=1, catalog=demo_products(seed),
-                            now=NOW)
-        steps = [s for v in p.visits for s in v.steps]
-        if any(s.kind == "pay" and s.arg("outcome") == "succeed" for s in steps):
-            return seed
-    raise AssertionError("no seed places an order")
 
 
 @pytest.fixture
@@ -37,7 +25,7 @@ def sim_api(tmp_path, redis_server):
 
 
 def test_tiny_simulation_creates_orders_and_events(sim_api):
-    seed = _seed_with_orders(5)
+    seed = seed_with_paid_order(5, 1, NOW)
     summary = simulate(sim_api.url, 5, 1, seed, ADMIN_EMAIL, ADMIN_PASSWORD, progress=False,
                        now=NOW)
     assert summary.visits >= 1
@@ -72,7 +60,7 @@ def test_tiny_simulation_creates_orders_and_events(sim_api):
 
 def test_same_seed_replays_the_same_requests(tmp_path, redis_server):
     """Two fresh shops, one seed: the same events (by id) and the same orders."""
-    seed = _seed_with_orders(4)
+    seed = seed_with_paid_order(4, 1, NOW)
     runs = []
     for name in ("a", "b"):
         settings = make_settings(tmp_path / name, redis_server.url, simulated_clock=True)

@@ -117,14 +117,12 @@ def demo_summary(settings: Settings, redis_url: str | None) -> dict[str, Any]:
 def format_summary(summary: dict[str, Any]) -> str:
     o = summary["oltp"]
     lines = [
-        f"orders            {o['orders']}",
-        f"paid orders       {o['paid_orders']}",
-        f"GMV               {o['gmv_cents'] / 100:,.2f}",
-        f"events landed     {summary['events_landed']}",
-        f"outbox pending    {o['outbox_unpublished']}",
+        f"{'orders':<32} {o['orders']}",
+        f"{'paid orders':<32} {o['paid_orders']}",
+        f"{'GMV':<32} {o['gmv_cents'] / 100:.2f}",
+        f"{'events landed':<32} {summary['events_landed']}",
+        f"{'outbox pending':<32} {o['outbox_unpublished']}",
     ]
-    for name, n in summary["marts"].items():
-        lines.append(f"marts.{name:<22} {n}")
-    for name, n in summary["features"].items():
-        lines.append(f"redis {name:<22} {n}")
+    lines += [f"{'marts.' + name:<32} {n}" for name, n in summary["marts"].items()]
+    lines += [f"{'redis ' + name:<32} {n}" for name, n in summary["features"].items()]
     return "\n".join(lines)

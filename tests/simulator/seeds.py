@@ -1,0 +1,32 @@
+"""Plans for tests: the demo catalog as the planner sees it, and seeds that buy something.
+
+A plan's shape does not depend on server ids or on the hour, so tests can choose a seed
+offline that is known to place and pay an order once run against a real shop.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from transactional_api.simulator.catalog import build_demo_catalog
+from transactional_api.simulator.shoppers import PlannedProduct, plan_simulation
+
+
+def demo_products(seed: int = 0) -> list[PlannedProduct]:
+    spec = build_demo_catalog(seed)
+    return sorted(
+        (PlannedProduct(p.name, p.category_slug, p.name, tuple(s.code for s in p.skus))
+         for p in spec.products),
+        key=lambda p: p.name,
+    )
+
+
+def seed_with_paid_order(shoppers: int, days: int, now: datetime | None = None) -> int:
+    now = now or datetime.now(UTC)
+    for seed in range(200):
+        p = plan_simulation(seed=seed, shoppers=shoppers, days=days,
+                            catalog=demo_products(seed), now=now)
+        if any(s.kind == "pay" and s.arg("outcome") == "succeed"
+               for v in p.visits for s in v.steps):
+            return seed
+    raise AssertionError("no seed places and pays an order")
