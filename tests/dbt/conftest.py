@@ -15,7 +15,8 @@ def _load_story():
     # By path: test folders are not packages, and the name must not depend on import mode.
     name = "flywheel_shop_story"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("shop_story.py"))
+        path = Path(__file__).with_name("shop_story.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)

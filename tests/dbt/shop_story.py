@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from pipelines.ingest.events import load_new_files
 from pipelines.ingest.oltp import read_oltp, write_snapshot
 from transactional_api.core.models import (
-    Base, Category, Order, OrderItem, Product, Sku, User,
+    Base,
+    Category,
+    Order,
+    OrderItem,
+    Product,
+    Sku,
+    User,
 )
 from transactional_api.events import contract as c
 from transactional_api.events.lake import land

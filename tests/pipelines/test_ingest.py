@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import duckdb
+import flywheel_shop_story as story  # registered by this folder's conftest
 import pytest
 import sqlalchemy as sa
 
@@ -12,8 +13,6 @@ from pipelines.ingest.events import RAW_EVENT_COLUMNS, load_new_files
 from pipelines.ingest.oltp import read_oltp, write_snapshot
 from transactional_api.events import contract as c
 from transactional_api.events.lake import land, landed_files
-
-import flywheel_shop_story as story  # registered by this folder's conftest
 
 WHEN = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
