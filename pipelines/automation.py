@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
 from transactional_api.config import Settings
 from transactional_api.events.lake import landed_files
@@ -39,6 +40,13 @@ def newest_landed_file(lake: Path) -> str | None:
     description="Runs the pipeline when a file newer than the last one seen lands in the lake.",
 )
 def new_lake_files_sensor(context: dg.SensorEvaluationContext):
+    running = context.instance.get_run_records(
+        dg.RunsFilter(job_name=flywheel_job.name, statuses=list(IN_PROGRESS_RUN_STATUSES)),
+        limit=1,
+    )
+    if running:
+        # One writer per warehouse file: wait, keeping the cursor, so the files are not lost.
+        return dg.SkipReason("a pipeline run is in progress")
     newest = newest_landed_file(Settings().resolved_lake_dir)
     if newest is None:
         return dg.SkipReason("the lake is empty")

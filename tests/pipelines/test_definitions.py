@@ -1,6 +1,7 @@
 """The one Definitions entry loads, with every asset, check, schedule and sensor."""
 
 import dagster as dg
+from dagster._core.utils import make_new_run_id
 
 from pipelines.automation import newest_landed_file
 from pipelines.definitions import defs
@@ -74,23 +75,37 @@ def test_schedule_and_sensor_target_the_full_job():
 def test_sensor_requests_a_run_only_for_newer_files(flywheel_env):
     sensor = defs.resolve_sensor_def("new_lake_files")
     lake = flywheel_env.resolved_lake_dir
-    with dg.build_sensor_context() as ctx:
+    instance = dg.DagsterInstance.ephemeral()
+    with dg.build_sensor_context(instance=instance) as ctx:
         assert isinstance(sensor.evaluate_tick(ctx).skip_message, str)  # empty lake
 
     land(lake, [c.to_record(c.PageView(anonymous_id="a", payload={"page": "/"}))])
     first = newest_landed_file(lake)
-    with dg.build_sensor_context() as ctx:
+    with dg.build_sensor_context(instance=instance) as ctx:
         result = sensor.evaluate_tick(ctx)
     assert [r.run_key for r in result.run_requests] == [first]
     assert result.cursor == first
 
-    with dg.build_sensor_context(cursor=first) as ctx:
+    with dg.build_sensor_context(instance=instance, cursor=first) as ctx:
         assert not sensor.evaluate_tick(ctx).run_requests
 
     land(lake, [c.to_record(c.Search(anonymous_id="a", payload={"query": "mug",
                                                                  "results_count": 3}))])
     second = newest_landed_file(lake)
     assert second != first
-    with dg.build_sensor_context(cursor=first) as ctx:
+    with dg.build_sensor_context(instance=instance, cursor=first) as ctx:
         result = sensor.evaluate_tick(ctx)
     assert [r.run_key for r in result.run_requests] == [second]
+
+
+def test_sensor_waits_while_a_run_is_in_progress(flywheel_env):
+    sensor = defs.resolve_sensor_def("new_lake_files")
+    land(flywheel_env.resolved_lake_dir,
+         [c.to_record(c.PageView(anonymous_id="a", payload={"page": "/"}))])
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_run(dg.DagsterRun(job_name="flywheel_job", run_id=make_new_run_id(),
+                                   status=dg.DagsterRunStatus.STARTED))
+    with dg.build_sensor_context(instance=instance) as ctx:
+        result = sensor.evaluate_tick(ctx)
+    assert not result.run_requests
+    assert result.cursor is None  # the new file is still ahead of the cursor
