@@ -72,7 +72,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.once:
         wipe_var(var)
     var.mkdir(parents=True, exist_ok=True)
+    # Ctrl-C and `kill` both unwind through the finally below, which stops every child;
+    # set SIGINT too, since a shell that backgrounds us may have left it ignored.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
     started = time.monotonic()
     api_url = f"http://127.0.0.1:{args.api_port}"
     redis_proc: RedisProcess | None = None

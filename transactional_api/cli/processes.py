@@ -56,9 +56,9 @@ class Child:
     proc: subprocess.Popen
     log_path: Path | None = None
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0, *, signalled: bool = False) -> None:
         """SIGTERM the whole group, wait for every member, then SIGKILL what is left."""
-        if not _signal_group(self.proc.pid, signal.SIGTERM):
+        if not signalled and not _signal_group(self.proc.pid, signal.SIGTERM):
             self.proc.poll()
             return
         # grandchildren (dagster's daemon, uvicorn workers) may outlive the leader: wait for
@@ -113,9 +113,14 @@ class Supervisor:
         self.children.append(child)
         return child
 
-    def stop_all(self) -> None:
-        while self.children:
-            self.children.pop().stop()
+    def stop_all(self, timeout: float = 10.0) -> None:
+        """Ask every group to stop at once (dagster takes seconds), then kill stragglers."""
+        children, self.children = self.children[::-1], []
+        for child in children:
+            _signal_group(child.proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in children:
+            child.stop(timeout=max(0.1, deadline - time.monotonic()), signalled=True)
 
 
 def python_module(module: str, *args: str) -> list[str]:
