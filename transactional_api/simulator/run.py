@@ -159,8 +159,7 @@ def simulate(
         if not catalog:
             raise RuntimeError("the shop has no products; pass admin credentials to load one")
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
-        runner = VisitRunner(client, {p.product_id: p for p in catalog},
-                             random.Random(f"events:{seed}"))
+        runner = VisitRunner(client, random.Random(f"events:{seed}"))
         fulfilment = _Fulfilment(client, admin_token, seed)
         _replay(plan, runner, fulfilment, shoppers, progress)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)

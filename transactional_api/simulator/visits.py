@@ -51,7 +51,6 @@ class Counters:
 @dataclass
 class VisitRunner:
     client: ApiClient
-    products: dict[str, dict[str, Any]]
     event_rng: random.Random
     batch_size: int = 200
     counters: Counters = field(default_factory=Counters)
