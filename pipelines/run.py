@@ -69,7 +69,17 @@ def mart_rows() -> dict[str, int | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
     parser.add_argument("--verbose", action="store_true", help="show Dagster's own INFO logs")
+    parser.add_argument(
+        "--skip-features", action="store_true",
+        help="do not publish features to Redis (for runs without FLYWHEEL_REDIS_URL)",
+    )
     args = parser.parse_args(argv)
+    selection = None
+    if args.skip_features:
+        graph = defs.resolve_asset_graph()
+        skipped = dg.AssetKey("published_features")
+        selection = [k for k in graph.get_all_asset_keys()
+                     if k != skipped and graph.get(k).is_executable]
 
     job = defs.resolve_job_def("flywheel_job")
     run_id = make_new_run_id()
@@ -81,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             instance=dagster_instance,
             run_id=run_id,
             raise_on_error=False,
+            asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         )
     elapsed = time.monotonic() - progress.started

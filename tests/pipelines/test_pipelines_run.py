@@ -41,3 +41,11 @@ def test_run_exits_non_zero_when_a_step_fails(flywheel_env, capsys):
     story.build_oltp(flywheel_env.resolved_database_url)
     assert run.main([]) == 1  # no Redis configured: publishing features fails
     assert "STEP FAILED published_features" in capsys.readouterr().out
+
+
+def test_run_can_skip_features_without_redis(flywheel_env, capsys):
+    story.build_oltp(flywheel_env.resolved_database_url)
+    assert run.main(["--skip-features"]) == 0
+    out = capsys.readouterr().out
+    assert "materialized published_warehouse" in out
+    assert "published_features" not in out
