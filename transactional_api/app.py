@@ -19,7 +19,7 @@ from transactional_api.core.db import make_engine, transaction
 from transactional_api.core.errors import install_error_handlers
 from transactional_api.core.logging import configure_logging
 from transactional_api.core.middleware import RequestContextMiddleware
-from transactional_api.core.redis_server import start_redis
+from transactional_api.core.redis_server import ensure_embedded_redis
 from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
 from transactional_api.migrations import upgrade
@@ -36,14 +36,8 @@ def _connect_redis(settings: Settings):
     """External Redis when configured; otherwise reuse or start the embedded server."""
     if settings.redis_url:
         return redis.Redis.from_url(settings.redis_url), None
-    url = f"redis://127.0.0.1:{settings.redis_port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-        return client, None
-    except redis.ConnectionError:
-        proc = start_redis(settings.var_dir / "redis", settings.redis_port)
-        return redis.Redis.from_url(proc.url), proc
+    url, owned = ensure_embedded_redis(settings.var_dir, settings.redis_port)
+    return redis.Redis.from_url(url), owned
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     redis_stream: str = "flywheel:events"
     redis_stream_maxlen: int = 100_000
     simulated_clock: bool = Field(
-        False, description="Honour X-Flywheel-Clock from admins (simulator only)"
+        False, description="Honour the X-Flywheel-Clock header on every request: for the "
+        "simulator only, never in production"
     )
     default_currency: str = "USD"
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")

@@ -7,20 +7,42 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from transactional_api.cli.processes import dashboards_app, repo_root, run_module
 from transactional_api.config import Settings
+from transactional_api.core.redis_server import ensure_embedded_redis
 
 DEMO_ADMIN_EMAIL = "admin@flywheel.local"
 DEMO_ADMIN_PASSWORD = "flywheel-admin"
 
 
+@contextmanager
+def embedded_redis_env() -> Iterator[None]:
+    """Without FLYWHEEL_REDIS_URL, reuse or start the embedded redis-server and point every
+    child (API workers, pipelines) at it, so N workers never race to start their own."""
+    settings = Settings()
+    if settings.redis_url:
+        yield
+        return
+    url, owned = ensure_embedded_redis(settings.var_dir, settings.redis_port)
+    os.environ["FLYWHEEL_REDIS_URL"] = url
+    try:
+        yield
+    finally:
+        os.environ.pop("FLYWHEEL_REDIS_URL", None)
+        if owned is not None:
+            owned.stop()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    uvicorn.run("transactional_api.app:create_app", factory=True, host=args.host,
-                port=args.port, workers=args.workers, log_level=args.log_level)
+    with embedded_redis_env():
+        uvicorn.run("transactional_api.app:create_app", factory=True, host=args.host,
+                    port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
 
@@ -89,7 +111,8 @@ def child_env(**overrides: str) -> dict[str, str]:
 
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
-    done = run_module("pipelines.run", *args.extra, env=child_env(), cwd=repo_root())
+    with embedded_redis_env():
+        done = run_module("pipelines.run", *args.extra, env=child_env(), cwd=repo_root())
     return done.returncode
 
 

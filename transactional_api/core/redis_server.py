@@ -74,3 +74,16 @@ def start_redis(data_dir: Path, port: int, *, persist: bool = True) -> RedisProc
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"redis-server did not answer on port {port}")
+
+
+def ensure_embedded_redis(var_dir: Path, port: int) -> tuple[str, RedisProcess | None]:
+    """The embedded default: reuse a redis-server already answering on port (started by
+    another Flywheel process), else start one under var_dir/redis. Returns (url, owned)."""
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        if redis.Redis.from_url(url, socket_connect_timeout=0.5).ping():
+            return url, None
+    except redis.ConnectionError:
+        pass
+    proc = start_redis(var_dir / "redis", port)
+    return proc.url, proc
