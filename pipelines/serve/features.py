@@ -29,7 +29,7 @@ def build_features(
     model: dict[str, Any], user_tags: Iterable[dict[str, Any]]
 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """(string keys -> JSON value, hash keys -> mapping) for one publish."""
-    strings = {keys.POPULAR: json.dumps([pid for pid, _ in model["popular"]])}
+    strings = {keys.POPULAR: json.dumps(model["popular"])}
     for pid, neighbours in model["item_recos"].items():
         strings[keys.item_recos(pid)] = json.dumps([[n, s] for n, s in neighbours])
     for uid, recos in model["user_recos"].items():

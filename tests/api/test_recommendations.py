@@ -5,14 +5,14 @@ import uuid
 
 import redis
 
-from tests.conftest import register
+from tests.conftest import make_settings, register, run_api
 from transactional_api.recommendations import keys
 
 
 def test_item_then_user_then_popular_fallback(api, redis_server):
     r = redis.Redis.from_url(redis_server.url)
     a, b, c, d = (f"p-{uuid.uuid4().hex[:8]}" for _ in range(4))
-    r.set(keys.POPULAR, json.dumps([a, b, c, d]))
+    r.set(keys.POPULAR, json.dumps([[a, 1.0], [b, 0.8], [c, 0.5], [d, 0.2]]))
     r.set(keys.item_recos(a), json.dumps([[b, 0.9], [c, 0.5]]))
     r.set(keys.user_recos("u-known"), json.dumps([[d, 0.7]]))
     with api.client() as client:
@@ -35,3 +35,14 @@ def test_me_shows_published_tags(api, redis_server):
             keys.user_tags(me["id"]), mapping={"rfm_segment": "champions", "frequency": "4"})
         assert client.get("/v1/me").json()["tags"] == {"rfm_segment": "champions",
                                                        "frequency": "4"}
+
+
+def test_redis_outage_degrades_gracefully(tmp_path):
+    settings = make_settings(tmp_path / "var", "redis://127.0.0.1:1/0")
+    for live in run_api(settings):
+        token = register(live, "outage@example.com")
+        with live.client(token) as client:
+            r = client.get("/v1/recommendations", params={"product_id": "p"})
+            assert r.status_code == 503
+            assert r.json()["error"]["code"] == "features_unavailable"
+            assert client.get("/v1/me").json()["tags"] == {}  # profile still answers

@@ -27,7 +27,7 @@ def test_publish_replaces_every_feature_and_deletes_stale_keys(redis_url):
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     client.set("unrelated:key", "kept")
     publish(client, *build_features(MODEL_A, TAGS_A), {"published_at": "one"})
-    assert json.loads(client.get(keys.POPULAR)) == ["p1", "p2"]
+    assert json.loads(client.get(keys.POPULAR)) == [["p1", 9.0], ["p2", 4.0]]
     assert json.loads(client.get(keys.item_recos("p1"))) == [["p2", 0.5]]
     assert json.loads(client.get(keys.user_recos("u1"))) == [["p2", 0.25]]
     assert client.hgetall(keys.user_tags("u1"))["rfm_segment"] == "champions"

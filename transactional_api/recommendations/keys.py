@@ -6,7 +6,7 @@ The one place both sides agree on; bump FEATURES_VERSION for a breaking change.
 FEATURES_VERSION = "v1"
 _P = f"flywheel:features:{FEATURES_VERSION}"
 
-POPULAR = f"{_P}:reco:popular"  # JSON list of product ids, best first
+POPULAR = f"{_P}:reco:popular"  # JSON list of [product_id, score], best first
 META = f"{_P}:meta"  # hash: published_at, model, counts
 
 

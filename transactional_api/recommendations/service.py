@@ -37,19 +37,18 @@ def recommend(
         for source, key in (
             ("item", keys.item_recos(product_id) if product_id else None),
             ("user", keys.user_recos(user_id) if user_id else None),
+            ("popular", keys.POPULAR),
         ):
             if key is None:
                 continue
             raw = redis.get(key)
             if raw:
                 items = [(str(p), float(s)) for p, s in json.loads(raw) if p not in exclude]
-                if items:
+                if items or source == "popular":
                     return source, items[:limit]
-        raw = redis.get(keys.POPULAR)
     except redis_errors() as exc:
         raise FeaturesUnavailable("recommendations are temporarily unavailable") from exc
-    popular = json.loads(raw) if raw else []
-    return "popular", [(str(p), 0.0) for p in popular if p not in exclude][:limit]
+    return "popular", []  # nothing published yet
 
 
 def redis_errors() -> tuple[type[Exception], ...]:
