@@ -77,9 +77,9 @@ tiles = [
         "Sessions reaching a paid order / sessions.",
     ),
 ]
-for column, (label, value, field, formatter, help_text) in zip(
-    st.columns(len(tiles)), tiles, strict=True
-):
+# Two rows of three: six tiles in one row truncate money values on a laptop screen.
+columns = [c for _ in range(2) for c in st.columns(3)]
+for column, (label, value, field, formatter, help_text) in zip(columns, tiles, strict=True):
     before = getattr(previous, field) if previous is not None else None
     column.metric(
         label,

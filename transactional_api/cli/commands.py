@@ -119,7 +119,8 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 def streamlit_args(port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(dashboards_app()),
             "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer"]
 
 
 def cmd_dashboards(args: argparse.Namespace) -> int:
