@@ -25,14 +25,13 @@ class Settings(BaseSettings):
     order_sweeper_interval_seconds: float = Field(30.0, description="0 disables the sweeper")
     payment_webhook_secret: str = Field("flywheel-dev-webhook-secret", min_length=16)
     sandbox_callback_url: str | None = Field(
-        None, description="Where the sandbox channel calls back; api_url if unset"
+        None, description="Where the sandbox channel calls back; the API's own URL if unset"
     )
     sandbox_callback_delay_seconds: float = 0.05
     sandbox_auto_confirm: bool = Field(
         True, description="False: the sandbox never calls back (deliver callbacks by hand)"
     )
     max_body_bytes: int = 256 * 1024
-    max_events_per_batch: int = 500
     relay_interval_seconds: float = Field(0.5, description="0 disables the in-process relay")
     redis_stream: str = "flywheel:events"
     redis_stream_maxlen: int = 100_000
