@@ -103,10 +103,16 @@ def cmd_relay(args: argparse.Namespace) -> int:
 
 
 def child_env(**overrides: str) -> dict[str, str]:
-    """Environment for children: ours, plus an absolute var dir so every child agrees."""
+    """Environment for children: ours, plus an absolute var dir so every child agrees, and
+    a Dagster home under it so pipeline runs show up in the Dagster UI the CLI starts."""
     env = dict(os.environ)
-    env["FLYWHEEL_VAR_DIR"] = str(Settings().var_dir.resolve())
+    var = Settings().var_dir.resolve()
+    env["FLYWHEEL_VAR_DIR"] = str(var)
     env.update(overrides)
+    if "DAGSTER_HOME" not in env:
+        home = Path(env["FLYWHEEL_VAR_DIR"]) / "dagster"
+        home.mkdir(parents=True, exist_ok=True)
+        env["DAGSTER_HOME"] = str(home)
     return env
 
 

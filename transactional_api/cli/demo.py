@@ -141,14 +141,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _serve_uis(sup: Supervisor, var: Path, args: argparse.Namespace) -> int:
-    dagster_home = var / "dagster"
-    dagster_home.mkdir(parents=True, exist_ok=True)
     _step("starting dashboards and Dagster UI")
     ui = [
         sup.start("dashboards", streamlit_args(args.dashboards_port), cwd=repo_root()),
         sup.start("dagster", python_module(
             "dagster", "dev", "-m", "pipelines.definitions", "-p", str(args.dagster_port),
-            "-h", "127.0.0.1"), cwd=repo_root(), extra_env={"DAGSTER_HOME": str(dagster_home)}),
+            "-h", "127.0.0.1"), cwd=repo_root()),
     ]
     print(
         "\nFlywheel is running:\n"
