@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -138,3 +139,23 @@ def test_unpaid_orders_expire_and_release_stock(tmp_path, redis_server):
             got = admin.get(f"/v1/orders/{order['id']}").json()
             assert got["status"] == "cancelled" and got["cancel_reason"] == "payment_timeout"
             assert _stock(admin, product["id"]) == 3
+
+
+def test_background_sweeper_cancels_overdue_orders(tmp_path, redis_server):
+    settings = make_settings(tmp_path / "var", redis_server.url,
+                             order_payment_timeout_seconds=1, order_sweeper_interval_seconds=0.2)
+    for live in run_api(settings):
+        with live.client(live.admin_token()) as admin:
+            product = create_product(admin, stock=2)
+            sku = product["skus"][0]["id"]
+            with live.client(register(live, "sleepy@example.com")) as c:
+                order = c.post("/v1/orders", json={"items": [{"sku_id": sku, "quantity": 2}]})
+                order_id = order.json()["id"]
+                assert _stock(c, product["id"]) == 0
+                deadline = time.monotonic() + 10
+                while c.get(f"/v1/orders/{order_id}").json()["status"] != "cancelled":
+                    assert time.monotonic() < deadline, "sweeper never cancelled the order"
+                    time.sleep(0.1)
+                assert _stock(c, product["id"]) == 2
+                late = c.post(f"/v1/orders/{order_id}/payments", json={})
+                assert late.status_code == 409
