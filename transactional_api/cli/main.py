@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from transactional_api.cli.bench import add_bench
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
 
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_commands(sub)
     add_demo(sub)
+    add_bench(sub)
     return parser
 
 

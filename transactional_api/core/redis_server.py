@@ -52,7 +52,8 @@ def start_redis(data_dir: Path, port: int, *, persist: bool = True) -> RedisProc
         "--port", str(port),
         "--bind", "127.0.0.1",
         "--dir", str(data_dir.resolve()),
-        "--save", "60 1" if persist else "",
+        # separate argv items: redis-server drops a quoted "60 1" and would never save
+        *(["--save", "60", "1"] if persist else ["--save", ""]),
         "--appendonly", "no",
         "--protected-mode", "yes",
         "--daemonize", "no",
