@@ -15,7 +15,7 @@ from transactional_api.cart.router import router as cart_router
 from transactional_api.catalog.router import router as catalog_router
 from transactional_api.config import Settings, get_settings
 from transactional_api.core.background import Periodic
-from transactional_api.core.db import make_engine, transaction
+from transactional_api.core.db import make_engine, read_only, transaction
 from transactional_api.core.errors import install_error_handlers
 from transactional_api.core.logging import configure_logging
 from transactional_api.core.middleware import RequestContextMiddleware
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions = sessionmaker(engine, expire_on_commit=False)
         client, owned_redis = _connect_redis(settings)
         app.state.sessions = sessions
+        app.state.read_sessions = sessionmaker(read_only(engine), expire_on_commit=False)
         app.state.redis = client
         if settings.admin_email and settings.admin_password:
             with transaction(sessions) as s:

@@ -49,3 +49,21 @@ def test_bad_catalog_input_changes_nothing(api, admin):
         assert c.get("/v1/products/nope").status_code == 404
         assert c.get("/v1/products", params={"limit": 0}).status_code == 422
         assert c.get("/v1/products", params={"limit": "many"}).status_code == 422
+
+
+def test_reads_are_not_blocked_by_a_long_write(api, admin):
+    """SQLite: read-only requests read a WAL snapshot instead of queueing for the write lock."""
+    import sqlite3
+
+    product = create_product(admin, code="SNAP")
+    db_path = api.settings.resolved_database_url.removeprefix("sqlite:///")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a writer holding the lock, as a slow checkout would
+    try:
+        with api.client() as c:
+            c.timeout = 5  # the busy timeout is 30 s: a blocked read would fail here
+            assert c.get(f"/v1/products/{product['id']}").status_code == 200
+            assert c.get("/v1/products").json()["total"] == 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

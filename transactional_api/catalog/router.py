@@ -16,7 +16,7 @@ from transactional_api.catalog.schemas import (
     SkuOut,
     StockIn,
 )
-from transactional_api.core.deps import AdminCaller, Db, SettingsDep
+from transactional_api.core.deps import AdminCaller, Db, ReadDb, SettingsDep
 
 router = APIRouter(tags=["catalog"])
 
@@ -26,13 +26,13 @@ def _cat(c) -> CategoryOut:
 
 
 @router.get("/v1/categories", response_model=CategoryList)
-def categories(db: Db) -> CategoryList:
+def categories(db: ReadDb) -> CategoryList:
     return CategoryList(items=[_cat(c) for c in service.list_categories(session=db)])
 
 
 @router.get("/v1/products", response_model=ProductPage)
 def products(
-    db: Db,
+    db: ReadDb,
     q: Annotated[str | None, Query(max_length=200)] = None,
     category_id: Annotated[str | None, Query(max_length=36)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -44,7 +44,7 @@ def products(
 
 
 @router.get("/v1/products/{product_id}", response_model=ProductOut)
-def product(product_id: str, db: Db) -> ProductOut:
+def product(product_id: str, db: ReadDb) -> ProductOut:
     return service.get_product(session=db, product_id=product_id)
 
 

@@ -31,6 +31,14 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+READ_ONLY = "flywheel_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for units of work that never write (SQLite begins them deferred)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -60,8 +68,11 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn):
+            # Read-only units start deferred: in WAL they read a snapshot beside the writer
+            # instead of queueing for the write lock.
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -26,12 +26,19 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_db(request: Request) -> Iterator[Session]:
+    """For handlers that only read; writing through it is a bug."""
+    with request.app.state.read_sessions() as session:
+        yield session
+
+
 def get_redis(request: Request) -> redis.Redis:
     return request.app.state.redis
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Db = Annotated[Session, Depends(get_db)]
+ReadDb = Annotated[Session, Depends(get_read_db)]
 RedisDep = Annotated[redis.Redis, Depends(get_redis)]
 
 _bearer = HTTPBearer(auto_error=False)
@@ -61,7 +68,7 @@ def optional_caller(
     # Imported here: accounts depends on core, not the other way round at import time.
     from transactional_api.accounts.service import authenticate
 
-    with request.app.state.sessions() as session:
+    with request.app.state.read_sessions() as session:
         user = authenticate(session=session, token_hash=token_hash(creds.credentials),
                             now=clock.real_now())
     if user is None:

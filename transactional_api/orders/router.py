@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, SettingsDep
+from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
 from transactional_api.orders import service
 from transactional_api.orders.models import Order
 from transactional_api.orders.schemas import (
@@ -55,7 +55,7 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
 
 
 @router.get("/v1/orders", response_model=OrderPage)
-def list_orders(db: Db, caller: CurrentCaller,
+def list_orders(db: ReadDb, caller: CurrentCaller,
                 limit: Annotated[int, Query(ge=1, le=100)] = 20,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> OrderPage:
     with db.begin():
@@ -66,7 +66,7 @@ def list_orders(db: Db, caller: CurrentCaller,
 
 
 @router.get("/v1/orders/{order_id}", response_model=OrderOut)
-def get_order(order_id: OrderPath, db: Db, caller: CurrentCaller) -> OrderOut:
+def get_order(order_id: OrderPath, db: ReadDb, caller: CurrentCaller) -> OrderOut:
     with db.begin():
         return order_out(service.get_order(
             session=db, order_id=order_id, user_id=None if caller.is_admin else caller.id))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Header, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
-from transactional_api.core.deps import CurrentCaller, Db, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, ReadDb, SettingsDep
 from transactional_api.core.errors import Unauthorized, Unprocessable
 from transactional_api.payments import service
 from transactional_api.payments.channels import PaymentStart
@@ -51,7 +51,7 @@ def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCal
 
 
 @router.get("/v1/payments/{payment_id}", response_model=PaymentOut)
-def get_payment(payment_id: IdPath, db: Db, caller: CurrentCaller) -> PaymentOut:
+def get_payment(payment_id: IdPath, db: ReadDb, caller: CurrentCaller) -> PaymentOut:
     with db.begin():
         return _out(service.get_payment(session=db, payment_id=payment_id,
                                         user_id=None if caller.is_admin else caller.id))
