@@ -1,29 +1,14 @@
 """Builds the shop story into a throwaway warehouse and runs `dbt build` once per module
 (dbt invocations are slow)."""
 
-import importlib.util
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-
-def _load_story():
-    # By path: test folders are not packages, and the name must not depend on import mode.
-    name = "flywheel_shop_story"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("shop_story.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-story = _load_story()
+from tests.dbt import shop_story as story
 
 
 @pytest.fixture(scope="module")

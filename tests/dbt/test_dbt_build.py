@@ -1,10 +1,11 @@
-"""dbt build over the shop story (conftest/shop_story.py): metric definitions hold."""
+"""dbt build over the shop story (tests/dbt/shop_story.py): metric definitions hold."""
 
 from datetime import timedelta
 
 import duckdb
 import pytest
-from flywheel_shop_story import PAID_ORDERS, T0, story_events
+
+from tests.dbt.shop_story import PAID_ORDERS, T0, story_events
 
 # The mart columns other packages rely on, as the shared spec fixes them.
 SPEC_MARTS = {

@@ -4,13 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import duckdb
-import flywheel_shop_story as story  # registered by this folder's conftest
 import pytest
 import sqlalchemy as sa
 
 from pipelines.definitions import defs
 from pipelines.ingest.events import RAW_EVENT_COLUMNS, load_new_files
 from pipelines.ingest.oltp import read_oltp, write_snapshot
+from tests.dbt import shop_story as story
 from transactional_api.events import contract as c
 from transactional_api.events.lake import land, landed_files
 

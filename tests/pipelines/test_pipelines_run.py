@@ -3,10 +3,10 @@
 import json
 
 import duckdb
-import flywheel_shop_story as story  # registered by this folder's conftest
 import redis
 
 from pipelines import run
+from tests.dbt import shop_story as story
 from transactional_api.events.lake import land
 from transactional_api.recommendations import keys
 
