@@ -1,8 +1,14 @@
-"""Shared fixtures: a real redis-server and a real API (uvicorn on loopback, SQLite file)."""
+"""Shared fixtures: a real redis-server, a real PostgreSQL and a real API (uvicorn on
+loopback, SQLite file)."""
 
 from __future__ import annotations
 
+import glob
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -118,3 +124,48 @@ def create_product(admin: httpx.Client, *, price_cents: int = 1999, stock: int =
     r = admin.post("/v1/admin/products", json=body)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; the Debian package creates a 'postgres' user.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *args]
+    return args
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    # Not under pytest's tmp dir: that one is private to root and postgres must reach it.
+    root = Path(tempfile.mkdtemp(prefix="flywheel-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    port = free_port()
+    subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust",
+                                 "-E", "UTF8"]), check=True, capture_output=True)
+    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o",
+                                 f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
+                                 "-c max_connections=200 -c fsync=off", "start"]),
+                   check=True, capture_output=True)
+    try:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute("CREATE DATABASE flywheel")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/flywheel"
+    finally:
+        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "fast", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
