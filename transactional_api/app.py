@@ -67,6 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.order_sweeper_interval_seconds > 0:
             jobs.append(Periodic("order-sweeper", settings.order_sweeper_interval_seconds,
                                  lambda: _sweep(sessions)).start())
+        dev_secret = Settings.model_fields["payment_webhook_secret"].default
+        if settings.payment_webhook_secret == dev_secret:
+            log.warning("FLYWHEEL_PAYMENT_WEBHOOK_SECRET is the development default: "
+                        "anyone who reads the source can forge payment callbacks")
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
