@@ -29,7 +29,11 @@ SNAPSHOT_TABLES: tuple[str, ...] = (
     "payments",
 )
 # Credentials never leave the OLTP database.
-EXCLUDED_COLUMNS: dict[str, frozenset[str]] = {"users": frozenset({"password_hash"})}
+# Secrets and request plumbing stay in the OLTP: nothing downstream may depend on them.
+EXCLUDED_COLUMNS: dict[str, frozenset[str]] = {
+    "users": frozenset({"password_hash"}),
+    "orders": frozenset({"idempotency_key", "request_fingerprint"}),
+}
 
 
 def snapshot_columns(table: str) -> list[sa.Column]:

@@ -81,8 +81,24 @@ def test_idempotency_key_places_one_order(api, admin):
     assert first.status_code == 201 and second.status_code == 200
     assert second.headers["Idempotent-Replayed"] == "true"
     assert first.json()["id"] == second.json()["id"]
+    with api.client(register(api, "j@example.com"), **{"Idempotency-Key": "k-1"}) as other:
+        # keys are per shopper: the same key from someone else is a new order
+        assert other.post("/v1/orders", json={"items": [{"sku_id": sku, "quantity": 1}]}
+                          ).status_code == 201
     with api.client() as c:
-        assert _stock(c, product["id"]) == 8
+        assert _stock(c, product["id"]) == 7
+    assert _order_count(api) == 2
+
+
+def test_idempotency_key_reused_for_another_request_is_refused(api, admin):
+    product = create_product(admin, stock=10)
+    sku = product["skus"][0]["id"]
+    with api.client(register(api, "k@example.com"), **{"Idempotency-Key": "k-2"}) as c:
+        assert c.post("/v1/orders", json={"items": [{"sku_id": sku, "quantity": 1}]}
+                      ).status_code == 201
+        r = c.post("/v1/orders", json={"items": [{"sku_id": sku, "quantity": 5}]})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "idempotency_key_reused"
+        assert _stock(c, product["id"]) == 9
     assert _order_count(api) == 1
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from transactional_api.core.models import Base
-from transactional_api.migrations import upgrade
+from transactional_api.migrations import alembic_config, upgrade
 
 
 def _race_upgrades(url: str, n: int = 4) -> None:
@@ -17,8 +18,8 @@ def _race_upgrades(url: str, n: int = 4) -> None:
 def _assert_at_head(url: str) -> None:
     engine = create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() \
-            == ["0001"]
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        assert versions == [ScriptDirectory.from_config(alembic_config(url)).get_current_head()]
         assert set(Base.metadata.tables) <= set(inspect(conn).get_table_names())
     engine.dispose()
 

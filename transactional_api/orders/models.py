@@ -22,6 +22,8 @@ class Order(Base):
     discount_cents: Mapped[int] = mapped_column(default=0)
     total_cents: Mapped[int]
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    # Hash of what the keyed request asked for: a key reused for another request is refused.
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     session_id: Mapped[str | None] = mapped_column(String(64))
     anonymous_id: Mapped[str | None] = mapped_column(String(64))
     utm_source: Mapped[str | None] = mapped_column(String(100))

@@ -7,6 +7,8 @@ BEGIN IMMEDIATE) before a transition is checked, so two racing transitions canno
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -38,10 +40,14 @@ def place_order(
     payment_timeout_seconds: int,
 ) -> tuple[Order, bool]:
     """Returns (order, created). A repeated idempotency key returns the first order."""
+    fingerprint = _fingerprint(items, session_id, anonymous_id, context)
     if idempotency_key:
         existing = session.scalar(select(Order).where(
             Order.user_id == user_id, Order.idempotency_key == idempotency_key))
         if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise Unprocessable("this Idempotency-Key was used for a different request",
+                                    code="idempotency_key_reused")
             return existing, False
     from_cart = items is None
     lines = cart.lines(session=session, user_id=user_id) if from_cart else items
@@ -58,7 +64,8 @@ def place_order(
     now = clock.now()
     order = Order(id=new_id(), user_id=user_id, status=state.PENDING_PAYMENT,
                   currency=currencies.pop(), subtotal_cents=0, discount_cents=0, total_cents=0,
-                  idempotency_key=idempotency_key, session_id=session_id,
+                  idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+                  session_id=session_id,
                   anonymous_id=anonymous_id, utm_source=context.utm_source,
                   utm_medium=context.utm_medium, utm_campaign=context.utm_campaign,
                   created_at=now, updated_at=now,
@@ -86,6 +93,14 @@ def place_order(
         "items": [{"sku_id": i.sku_id, "product_id": i.product_id, "quantity": i.quantity,
                    "unit_price_cents": i.unit_price_cents} for i in order.items]})
     return order, True
+
+
+def _fingerprint(items: dict[str, int] | None, session_id: str | None,
+                 anonymous_id: str | None, context: Context) -> str:
+    request = {"items": sorted(items.items()) if items is not None else "cart",
+               "session_id": session_id, "anonymous_id": anonymous_id,
+               "context": context.model_dump()}
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
 def get_order(*, session: Session, order_id: str, user_id: str | None, lock: bool = False) -> Order:
