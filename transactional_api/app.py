@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import redis
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import sessionmaker
 
 from transactional_api.accounts import service as accounts
@@ -16,7 +17,7 @@ from transactional_api.catalog.router import router as catalog_router
 from transactional_api.config import Settings, get_settings
 from transactional_api.core.background import Periodic
 from transactional_api.core.db import make_engine, read_only, transaction
-from transactional_api.core.errors import install_error_handlers
+from transactional_api.core.errors import ERROR_RESPONSES, install_error_handlers
 from transactional_api.core.logging import configure_logging
 from transactional_api.core.middleware import RequestContextMiddleware
 from transactional_api.core.redis_server import ensure_embedded_redis
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if owned_redis is not None:
                 owned_redis.stop()
 
-    app = FastAPI(
+    # Docs assets are served by the API itself: the docs page works on machines with no CDN.
+    app = FastAPIOffline(
         title="Flywheel API",
         version="0.1.0",
         description="Shopper and operator API of the Flywheel e-commerce platform.",
@@ -98,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        simulated_clock=settings.simulated_clock)
     for router in (accounts_router, catalog_router, cart_router, orders_router,
                    payments_router, events_router, recommendations_router):
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

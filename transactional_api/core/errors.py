@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("flywheel.api")
@@ -50,6 +51,29 @@ class Forbidden(DomainError):
 class Unprocessable(DomainError):
     status_code = 422
     code = "unprocessable"
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(BaseModel):
+    """What every 4xx and 5xx answers."""
+
+    error: ErrorDetail
+
+
+# Documented on every route, replacing FastAPI's own 422 shape, which we never send.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in {
+        400: "Bad request", 401: "Missing or invalid bearer token", 403: "Not allowed",
+        404: "Not found", 409: "Conflicts with the current state",
+        413: "Request body too large", 422: "Invalid input",
+    }.items()
+}
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
