@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards.components import date_range_filter, require_warehouse
+from dashboards.components import date_range_filter, published_at, require_warehouse
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -17,8 +17,11 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "funnel.py", title="Funnel", icon=":material/filter_alt:"),
     ]
 )
-st.sidebar.caption("Read-only view of the warehouse last published by the pipelines.")
 # The filter lives in the entry script so its value survives switching pages.
-_, _, bounds = require_warehouse()
+_, version, bounds = require_warehouse()
+st.sidebar.caption(
+    "Read-only view of the warehouse the pipelines published at "
+    f"{published_at(version):%Y-%m-%d %H:%M} UTC."
+)
 date_range_filter(bounds)
 navigation.run()

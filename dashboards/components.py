@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import streamlit as st
 
@@ -28,6 +28,11 @@ def require_warehouse() -> tuple[str, int, tuple[date, date]]:
         st.info(NO_DATA_MESSAGE, icon=":material/info:")
         st.stop()
     return path, version, bounds
+
+
+def published_at(version: int) -> datetime:
+    """When the pipelines swapped in the copy being read (its modification time)."""
+    return datetime.fromtimestamp(version / 1e9, UTC)
 
 
 def date_range_filter(bounds: tuple[date, date]) -> None:

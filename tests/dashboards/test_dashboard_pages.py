@@ -107,3 +107,13 @@ def test_dashboards_never_write_the_warehouse(warehouse, settings_env):
     _run()
     assert path.stat().st_mtime_ns == stamp
     assert not settings_env.resolved_warehouse_path.exists()
+
+
+def test_sidebar_says_when_the_data_was_published(warehouse, settings_env):
+    import os
+    from datetime import UTC, datetime
+
+    published = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    os.utime(settings_env.published_warehouse_path, (published.timestamp(),) * 2)
+    captions = [c.value for c in _run().sidebar.caption]
+    assert any("2026-03-04 05:06 UTC" in c for c in captions), captions
