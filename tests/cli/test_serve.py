@@ -18,8 +18,8 @@ def test_serve_starts_and_stops_its_embedded_redis(tmp_path):
            "FLYWHEEL_REDIS_PORT": str(redis_port)}
     env.pop("FLYWHEEL_REDIS_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "transactional_api.cli.main", "serve", "--port", str(api_port),
-         "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "transactional_api.cli.main", "serve", "--port", str(api_port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     embedded = redis.Redis(port=redis_port, socket_connect_timeout=0.5)
     try:
         deadline = time.monotonic() + 60
@@ -31,7 +31,7 @@ def test_serve_starts_and_stops_its_embedded_redis(tmp_path):
                 pass
             assert time.monotonic() < deadline and proc.poll() is None, "API never came up"
             time.sleep(0.2)
-        assert embedded.ping()  # both workers share the one server the CLI started
+        assert embedded.ping()
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     finally:
