@@ -11,7 +11,9 @@ from transactional_api.recommendations import service as features
 router = APIRouter(tags=["accounts"])
 
 
-def _auth_out(user, token: str) -> AuthOut:
+def _signed_in(db, user, settings) -> AuthOut:
+    token = service.issue_token(session=db, user_id=user.id, now=clock.real_now(),
+                                ttl_seconds=settings.token_ttl_seconds)
     return AuthOut(user=UserOut(id=user.id, email=user.email, role=user.role), token=token)
 
 
@@ -19,18 +21,14 @@ def _auth_out(user, token: str) -> AuthOut:
 def register(body: Credentials, db: Db, settings: SettingsDep) -> AuthOut:
     with db.begin():
         user = service.register(session=db, email=body.email, password=body.password)
-        token = service.issue_token(session=db, user_id=user.id, now=clock.real_now(),
-                                    ttl_seconds=settings.token_ttl_seconds)
-        return _auth_out(user, token)
+        return _signed_in(db, user, settings)
 
 
 @router.post("/v1/auth/login", response_model=AuthOut)
 def login(body: Credentials, db: Db, settings: SettingsDep) -> AuthOut:
     with db.begin():
         user = service.login(session=db, email=body.email, password=body.password)
-        token = service.issue_token(session=db, user_id=user.id, now=clock.real_now(),
-                                    ttl_seconds=settings.token_ttl_seconds)
-        return _auth_out(user, token)
+        return _signed_in(db, user, settings)
 
 
 @router.get("/v1/me", response_model=MeOut)
