@@ -118,3 +118,17 @@ def test_api_serves_what_the_pipelines_published(loop):
         buyer, segment = wh.execute(
             "SELECT user_id, rfm_segment FROM marts.dim_user_tags LIMIT 1").fetchone()
     assert client.hget(keys.user_tags(buyer), "rfm_segment").decode() == segment
+
+
+def test_guest_carts_merge_at_checkout(loop):
+    _, settings, _, _, _ = loop
+    engine = create_engine(settings.resolved_database_url)
+    with engine.connect() as conn:
+        merged = conn.execute(text(
+            "SELECT count(*) FROM carts WHERE user_id IS NULL AND status = 'merged'")).scalar()
+        leftover = conn.execute(text(
+            "SELECT count(*) FROM cart_items JOIN carts ON carts.id = cart_items.cart_id "
+            "WHERE carts.status = 'merged'")).scalar()
+    engine.dispose()
+    assert merged > 0  # shoppers carted as guests, then signed in to check out
+    assert leftover == 0  # a merged guest cart keeps nothing behind

@@ -24,7 +24,7 @@ class CartLineOut(BaseModel):
 
 
 class CartOut(BaseModel):
-    id: str
+    id: str | None  # None until a guest adds a first item
     items: list[CartLineOut]
     subtotal_cents: int
     currency: str

@@ -1,6 +1,12 @@
-"""Cart: one open cart per user; prices are read live from the catalog, never stored."""
+"""Cart: one open cart per shopper; prices are read live from the catalog, never stored.
+
+A shopper without an account gets a guest cart, addressed by its (unguessable) id. When
+the shopper signs in, the guest cart is merged into their own cart and closed.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,68 +18,119 @@ from transactional_api.core import clock
 from transactional_api.core.errors import NotFound, Unprocessable
 
 MAX_LINES = 100
+MAX_QUANTITY = 1000
+OPEN, MERGED = "open", "merged"
 
 
-def _open_cart(session: Session, user_id: str, *, create: bool) -> Cart | None:
-    cart = session.scalar(select(Cart).where(Cart.user_id == user_id, Cart.status == "open"))
-    if cart is None and create:
-        cart = Cart(user_id=user_id, created_at=clock.now(), updated_at=clock.now())
+@dataclass(frozen=True)
+class Owner:
+    """Whose cart: a signed-in user's, or a guest cart by id (None: a guest without one)."""
+
+    user_id: str | None = None
+    guest_cart_id: str | None = None
+
+
+def _find(session: Session, owner: Owner) -> Cart | None:
+    if owner.user_id is not None:
+        return session.scalar(select(Cart).where(Cart.user_id == owner.user_id,
+                                                 Cart.status == OPEN))
+    if owner.guest_cart_id is None:
+        return None
+    cart = session.get(Cart, owner.guest_cart_id)
+    if cart is None or cart.user_id is not None or cart.status != OPEN:
+        raise NotFound("guest cart not found", code="cart_not_found")
+    return cart
+
+
+def _find_or_create(session: Session, owner: Owner) -> Cart:
+    cart = _find(session, owner)
+    if cart is None:
+        cart = Cart(user_id=owner.user_id, status=OPEN, created_at=clock.now(),
+                    updated_at=clock.now())
         session.add(cart)
         session.flush()
     return cart
 
 
-def add_item(*, session: Session, user_id: str, sku_id: str, quantity: int) -> None:
-    if not catalog.skus_for_order(session=session, sku_ids=[sku_id]):
-        raise Unprocessable("unknown SKU", code="unknown_sku", details={"sku_id": sku_id})
-    cart = _open_cart(session, user_id, create=True)
+def _line(cart: Cart | None, sku_id: str) -> CartItem:
+    line = next((i for i in cart.items if i.sku_id == sku_id), None) if cart else None
+    if line is None:
+        raise NotFound("SKU is not in the cart")
+    return line
+
+
+def _add(cart: Cart, sku_id: str, quantity: int) -> None:
     line = next((i for i in cart.items if i.sku_id == sku_id), None)
     if line is None:
         if len(cart.items) >= MAX_LINES:
             raise Unprocessable("cart is full", code="cart_full")
         cart.items.append(CartItem(sku_id=sku_id, quantity=quantity, added_at=clock.now()))
+    elif line.quantity + quantity > MAX_QUANTITY:
+        raise Unprocessable("quantity too large", code="quantity_too_large")
     else:
-        if line.quantity + quantity > 1000:
-            raise Unprocessable("quantity too large", code="quantity_too_large")
         line.quantity += quantity
     cart.updated_at = clock.now()
 
 
-def set_quantity(*, session: Session, user_id: str, sku_id: str, quantity: int) -> None:
-    cart = _open_cart(session, user_id, create=False)
-    line = next((i for i in cart.items if i.sku_id == sku_id), None) if cart else None
-    if line is None:
-        raise NotFound("SKU is not in the cart")
-    line.quantity = quantity
+def add_item(*, session: Session, owner: Owner, sku_id: str, quantity: int) -> str:
+    """Returns the cart's id (new for a guest's first item)."""
+    if not catalog.skus_for_order(session=session, sku_ids=[sku_id]):
+        raise Unprocessable("unknown SKU", code="unknown_sku", details={"sku_id": sku_id})
+    cart = _find_or_create(session, owner)
+    _add(cart, sku_id, quantity)
+    return cart.id
+
+
+def set_quantity(*, session: Session, owner: Owner, sku_id: str, quantity: int) -> None:
+    cart = _find(session, owner)
+    _line(cart, sku_id).quantity = quantity
     cart.updated_at = clock.now()
 
 
-def remove_item(*, session: Session, user_id: str, sku_id: str) -> None:
-    cart = _open_cart(session, user_id, create=False)
-    line = next((i for i in cart.items if i.sku_id == sku_id), None) if cart else None
-    if line is None:
-        raise NotFound("SKU is not in the cart")
+def remove_item(*, session: Session, owner: Owner, sku_id: str) -> None:
+    cart = _find(session, owner)
+    line = _line(cart, sku_id)
     cart.items.remove(line)
     cart.updated_at = clock.now()
 
 
+def merge_guest_cart(*, session: Session, user_id: str, guest_cart_id: str) -> None:
+    """Move a guest cart's lines into the user's cart (quantities add up, capped) and
+    close it. A guest cart already merged or unknown is ignored: clients may resend it."""
+    guest = session.get(Cart, guest_cart_id)
+    if guest is None or guest.user_id is not None or guest.status != OPEN:
+        return
+    cart = _find_or_create(session, Owner(user_id=user_id))
+    for item in guest.items:
+        line = next((i for i in cart.items if i.sku_id == item.sku_id), None)
+        if line is None and len(cart.items) < MAX_LINES:
+            cart.items.append(CartItem(sku_id=item.sku_id, quantity=item.quantity,
+                                       added_at=clock.now()))
+        elif line is not None:
+            line.quantity = min(MAX_QUANTITY, line.quantity + item.quantity)
+    guest.items.clear()
+    guest.status = MERGED
+    guest.updated_at = cart.updated_at = clock.now()
+
+
 def lines(*, session: Session, user_id: str) -> dict[str, int]:
-    cart = _open_cart(session, user_id, create=False)
+    cart = _find(session, Owner(user_id=user_id))
     return {i.sku_id: i.quantity for i in cart.items} if cart else {}
 
 
 def clear(*, session: Session, user_id: str) -> None:
-    cart = _open_cart(session, user_id, create=False)
+    cart = _find(session, Owner(user_id=user_id))
     if cart is not None:
         cart.items.clear()
         cart.updated_at = clock.now()
 
 
-def view(*, session: Session, user_id: str, currency: str) -> CartOut:
-    cart = _open_cart(session, user_id, create=True)
-    found = catalog.skus_for_order(session=session, sku_ids=[i.sku_id for i in cart.items])
+def view(*, session: Session, owner: Owner, currency: str) -> CartOut:
+    cart = _find(session, owner)
+    items = cart.items if cart else []
+    found = catalog.skus_for_order(session=session, sku_ids=[i.sku_id for i in items])
     out = []
-    for item in cart.items:
+    for item in items:
         if item.sku_id not in found:  # delisted since it was added
             continue
         sku, product = found[item.sku_id]
@@ -82,5 +139,5 @@ def view(*, session: Session, user_id: str, currency: str) -> CartOut:
                                unit_price_cents=sku.price_cents, quantity=item.quantity,
                                line_total_cents=sku.price_cents * item.quantity))
         currency = sku.currency
-    return CartOut(id=cart.id, items=out, subtotal_cents=sum(i.line_total_cents for i in out),
-                   currency=currency)
+    return CartOut(id=cart.id if cart else None, items=out,
+                   subtotal_cents=sum(i.line_total_cents for i in out), currency=currency)

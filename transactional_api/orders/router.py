@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
+from transactional_api.cart import service as cart
+from transactional_api.cart.router import CartId
 from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
 from transactional_api.orders import service
 from transactional_api.orders.models import Order
@@ -36,13 +38,16 @@ def order_out(o: Order) -> OrderOut:
 
 @router.post("/v1/orders", status_code=201, response_model=OrderOut)
 def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: SettingsDep,
-                response: Response, idempotency_key: IdempotencyKey = None) -> OrderOut:
+                response: Response, idempotency_key: IdempotencyKey = None,
+                x_cart_id: CartId = None) -> OrderOut:
     items = None
     if body.items is not None:
         items = {}
         for line in body.items:
             items[line.sku_id] = items.get(line.sku_id, 0) + line.quantity
     with db.begin():
+        if items is None and x_cart_id is not None:
+            cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
         order, created = service.place_order(
             session=db, user_id=caller.id, items=items, session_id=body.session_id,
             anonymous_id=body.anonymous_id, context=body.context,

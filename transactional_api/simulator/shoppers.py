@@ -232,11 +232,6 @@ class _Planner:
         wanted = rng.sample(views, k=min(len(views), rng.choice((1, 1, 1, 2, 2, 3))))
         in_cart: list[tuple[str, str, int]] = []
         for idx in wanted:
-            if not logged_in:
-                # the storefront asks for an account before the cart
-                add("login", fresh=rng.random() < 0.3)
-                logged_in = True
-                self.registered.add(shopper.index)
             prod = self.catalog[idx]
             item = (prod.product_id, rng.choice(prod.sku_ids), rng.choice((1, 1, 1, 2, 3)))
             add("add_to_cart", product_id=item[0], sku_id=item[1], quantity=item[2])
@@ -246,6 +241,11 @@ class _Planner:
             add("remove_from_cart", product_id=pid, sku_id=sku, quantity=qty)
         if rng.random() > buy_chance / min(0.95, buy_chance * 1.8):
             return v  # abandoned cart
+        if not logged_in:
+            # guests cart freely; checkout asks for an account and the guest cart merges in
+            add("login", fresh=rng.random() < 0.3)
+            logged_in = True
+            self.registered.add(shopper.index)
         add("checkout_started")
         if rng.random() < 0.1:
             return v  # abandoned checkout

@@ -20,6 +20,7 @@ class ShopperState:
     token: str | None = None
     remembered: str | None = None  # the token a "remember me" browser would still hold
     registered: bool = False
+    guest_cart: str | None = None  # the id a signed-out browser keeps for its cart
 
 
 @dataclass
@@ -138,21 +139,21 @@ class VisitRunner:
                     payload["sku_id"] = step.arg("sku_id")
                 buffer.append(self._event(visit, shopper, step, "product_view", payload))
             elif kind == "add_to_cart":
-                if self._cart_add(step, state.token):
+                if self._cart_add(step, state):
                     buffer.append(self._event(visit, shopper, step, "add_to_cart", {
                         "product_id": step.arg("product_id"), "sku_id": step.arg("sku_id"),
                         "quantity": step.arg("quantity")}))
             elif kind == "remove_from_cart":
                 try:
-                    self.client.delete(f"/v1/cart/items/{step.arg('sku_id')}",
-                                       token=state.token, clock=step.at)
+                    self._cart_call("DELETE", f"/v1/cart/items/{step.arg('sku_id')}",
+                                    state, step)
                     buffer.append(self._event(visit, shopper, step, "remove_from_cart", {
                         "product_id": step.arg("product_id"), "sku_id": step.arg("sku_id"),
                         "quantity": step.arg("quantity")}))
                 except ApiError as exc:
                     self._skip(step, exc)
             elif kind == "checkout_started":
-                cart = self.client.get("/v1/cart", token=state.token, clock=step.at)
+                cart = self._cart_call("GET", "/v1/cart", state, step)
                 items = cart.get("items") or []
                 buying = bool(items)
                 if buying:
@@ -177,11 +178,23 @@ class VisitRunner:
         self.counters.skipped_steps += 1
         log.debug("step %s skipped: %s", step.kind, exc)
 
-    def _cart_add(self, step: Step, token: str | None) -> bool:
+    def _cart_call(self, method: str, path: str, state: ShopperState, step: Step,
+                   **kw: Any) -> Any:
+        """A cart request as a browser makes it: with the guest cart id it holds, if any."""
+        headers = {"X-Cart-Id": state.guest_cart} if state.guest_cart else None
+        cart = self.client.request(method, path, token=state.token, clock=step.at,
+                                   headers=headers, **kw)
+        if state.token:
+            state.guest_cart = None  # signed in: the API merged it into the shopper's cart
+        elif cart.get("id"):
+            state.guest_cart = cart["id"]
+        return cart
+
+    def _cart_add(self, step: Step, state: ShopperState) -> bool:
         try:
-            self.client.post("/v1/cart/items", token=token, clock=step.at,
-                             json={"sku_id": step.arg("sku_id"),
-                                   "quantity": step.arg("quantity")})
+            self._cart_call("POST", "/v1/cart/items", state, step,
+                            json={"sku_id": step.arg("sku_id"),
+                                  "quantity": step.arg("quantity")})
         except ApiError as exc:
             if exc.status >= 500:
                 raise
