@@ -76,7 +76,7 @@ def daily_kpis(path: str, version: int, start: date, end: date) -> pd.DataFrame:
         path,
         """
         select kpi_date, gmv_cents, paid_orders, aov_cents, buyers, sessions,
-               converted_sessions, conversion_rate
+               converted_sessions, conversion_rate, refunds_due, refunds_due_cents
         from marts.fct_daily_kpis
         where kpi_date between ? and ?
         order by kpi_date

@@ -18,6 +18,8 @@ class KpiSummary:
     buyers: int
     sessions: int
     converted_sessions: int
+    refunds_due: int
+    refunds_due_cents: int
 
     @property
     def conversion_rate(self) -> float:
@@ -42,6 +44,8 @@ def summarise(daily: pd.DataFrame) -> KpiSummary | None:
         buyers=int(daily["buyers"].sum()),
         sessions=int(daily["sessions"].sum()),
         converted_sessions=int(daily["converted_sessions"].sum()),
+        refunds_due=int(daily["refunds_due"].sum()),
+        refunds_due_cents=int(daily["refunds_due_cents"].sum()),
     )
 
 

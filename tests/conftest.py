@@ -68,14 +68,22 @@ class LiveApi:
 def make_settings(var_dir: Path, redis_url: str, **overrides) -> Settings:
     base = dict(var_dir=var_dir, redis_url=redis_url, admin_email=ADMIN_EMAIL,
                 admin_password=ADMIN_PASSWORD, relay_interval_seconds=0,
-                order_sweeper_interval_seconds=0, sandbox_callback_delay_seconds=0.0)
+                order_sweeper_interval_seconds=0, sandbox_callback_delay_seconds=0.0,
+                payment_sandbox_enabled=True, sandbox_outcome_choice=True,
+                payment_sweeper_interval_seconds=0,
+                # one Redis and one client address serve every test: never throttle them
+                login_attempts_per_minute_per_account=1e6,
+                login_attempts_per_minute_per_client=1e6,
+                events_rate_per_second=1e6, events_burst=10**6)
     base.update(overrides)
     return Settings(**base)
 
 
-def run_api(settings: Settings) -> Iterator[LiveApi]:
+def run_api(settings: Settings, port: int | None = None) -> Iterator[LiveApi]:
+    port = port or free_port()
+    if settings.sandbox_callback_url is None:
+        settings.sandbox_callback_url = f"http://127.0.0.1:{port}/v1/payments/callbacks/sandbox"
     app = create_app(settings)
-    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from sqlalchemy.orm import sessionmaker
 
 from transactional_api.accounts import service as accounts
+from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
 from transactional_api.cart.router import router as cart_router
 from transactional_api.catalog.router import router as catalog_router
@@ -26,8 +29,10 @@ from transactional_api.events.router import router as events_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.router import router as orders_router
-from transactional_api.payments.channels import SandboxChannel
+from transactional_api.payments import service as payments
 from transactional_api.payments.router import router as payments_router
+from transactional_api.payments.sandbox import SandboxChannel
+from transactional_api.payments.secret import webhook_secret
 from transactional_api.recommendations.router import router as recommendations_router
 
 log = logging.getLogger("flywheel.api")
@@ -35,10 +40,15 @@ log = logging.getLogger("flywheel.api")
 
 def _connect_redis(settings: Settings):
     """External Redis when configured; otherwise reuse or start the embedded server."""
+    # Bounded timeouts and one quick retry: a stopped or hung Redis must cost a request (or
+    # a relay round) a couple of seconds at most, not redis-py's default retry ladder.
+    timeouts = {"socket_timeout": settings.redis_socket_timeout_seconds,
+                "socket_connect_timeout": settings.redis_socket_timeout_seconds,
+                "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1)}
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url), None
+        return redis.Redis.from_url(settings.redis_url, **timeouts), None
     url, owned = ensure_embedded_redis(settings.var_dir, settings.redis_port)
-    return redis.Redis.from_url(url), owned
+    return redis.Redis.from_url(url, **timeouts), owned
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,14 +74,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.relay_interval_seconds > 0:
             jobs.append(Periodic("relay", settings.relay_interval_seconds, lambda: relay.relay_once(
                 sessions=sessions, lake_dir=settings.resolved_lake_dir, redis_client=client,
-                stream=settings.redis_stream, stream_maxlen=settings.redis_stream_maxlen)).start())
+                stream=settings.redis_stream, stream_maxlen=settings.redis_stream_maxlen,
+                lease_seconds=settings.relay_lease_seconds)).start())
         if settings.order_sweeper_interval_seconds > 0:
             jobs.append(Periodic("order-sweeper", settings.order_sweeper_interval_seconds,
                                  lambda: _sweep(sessions)).start())
-        dev_secret = Settings.model_fields["payment_webhook_secret"].default
-        if settings.payment_webhook_secret == dev_secret:
-            log.warning("FLYWHEEL_PAYMENT_WEBHOOK_SECRET is the development default: "
-                        "anyone who reads the source can forge payment callbacks")
+        channels = app.state.payment_channels
+        if "sandbox" in channels:
+            jobs.append(Periodic("sandbox-provider", 0.2,
+                                 lambda: channels["sandbox"].deliver_due(sessions)).start())
+        if settings.payment_sweeper_interval_seconds > 0:
+            jobs.append(Periodic("payment-sweeper", settings.payment_sweeper_interval_seconds,
+                                 lambda: payments.reconcile_pending(
+                                     sessions=sessions, channels=channels,
+                                     older_than_seconds=settings.payment_reconcile_after_seconds,
+                                     clock_skew_seconds=settings.payment_clock_skew_seconds),
+                                 ).start())
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -91,10 +109,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.payment_channels = {
-        "sandbox": SandboxChannel(secret=settings.payment_webhook_secret,
-                                  delay_seconds=settings.sandbox_callback_delay_seconds),
-    }
+    app.state.passwords = PasswordHashing(concurrency=settings.password_hash_concurrency)
+    app.state.webhook_secret = webhook_secret(settings)
+    app.state.payment_channels = {}
+    if settings.sandbox_enabled:
+        app.state.payment_channels["sandbox"] = SandboxChannel(
+            secret=app.state.webhook_secret, callback_url=settings.resolved_sandbox_callback_url,
+            delay_seconds=settings.sandbox_callback_delay_seconds,
+            auto_confirm=settings.sandbox_auto_confirm)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
                        simulated_clock=settings.simulated_clock)

@@ -23,14 +23,41 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = 7 * 24 * 3600
     order_payment_timeout_seconds: int = 15 * 60
     order_sweeper_interval_seconds: float = Field(30.0, description="0 disables the sweeper")
-    payment_webhook_secret: str = Field("flywheel-dev-webhook-secret", min_length=16)
+    payment_webhook_secret: str | None = Field(
+        None, min_length=16, description="HMAC secret shared with the payment channel; unset: "
+        "a random one generated once per installation under var/secrets")
+    payment_sandbox_enabled: bool | None = Field(
+        None, description="Offer the sandbox payment channel; unset: only with the simulated "
+        "clock (the demo)")
+    sandbox_outcome_choice: bool | None = Field(
+        None, description="Let shoppers choose the sandbox outcome (succeed/fail); unset: only "
+        "with the simulated clock")
     sandbox_callback_url: str | None = Field(
-        None, description="Where the sandbox channel calls back; the API's own URL if unset"
-    )
+        None, description="Where the sandbox channel calls back; FLYWHEEL_API_URL's callback "
+        "route if unset (never taken from a request)")
     sandbox_callback_delay_seconds: float = 0.05
     sandbox_auto_confirm: bool = Field(
-        True, description="False: the sandbox never calls back (deliver callbacks by hand)"
-    )
+        True, description="False: the sandbox never calls back (deliver callbacks by hand)")
+    payment_sweeper_interval_seconds: float = Field(
+        5.0, description="How often stuck pending payments are checked (0 = off)")
+    payment_reconcile_after_seconds: float = Field(
+        30.0, description="A payment pending this long is resolved against its channel")
+    payment_clock_skew_seconds: int = Field(
+        300, description="How far a provider's occurred_at may run ahead of ours")
+    events_rate_per_second: float = Field(
+        20.0, description="Behaviour events each client may send per second, on average")
+    events_burst: int = Field(1000, ge=500, description="Events a client may send at once")
+    events_max_lateness_seconds: int = Field(
+        3 * 24 * 3600, description="Oldest occurred_at accepted (the pipelines' lookback)")
+    events_max_future_skew_seconds: int = Field(
+        300, description="How far a client's occurred_at may run ahead of the server clock")
+    login_attempts_per_minute_per_account: float = 10.0
+    login_attempts_per_minute_per_client: float = 30.0
+    password_hash_concurrency: int = Field(
+        1, ge=1, description="argon2 hashes computed at once per process; the rest queue")
+    relay_lease_seconds: float = Field(
+        5.0, description="Lease of the relay lock, renewed while relaying")
+    redis_socket_timeout_seconds: float = 2.0
     max_body_bytes: int = 256 * 1024
     relay_interval_seconds: float = Field(0.5, description="0 disables the in-process relay")
     redis_stream: str = "flywheel:events"
@@ -42,6 +69,21 @@ class Settings(BaseSettings):
     default_currency: str = "USD"
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        return self.simulated_clock if self.payment_sandbox_enabled is None else \
+            self.payment_sandbox_enabled
+
+    @property
+    def sandbox_outcome_selectable(self) -> bool:
+        return self.simulated_clock if self.sandbox_outcome_choice is None else \
+            self.sandbox_outcome_choice
+
+    @property
+    def resolved_sandbox_callback_url(self) -> str:
+        return self.sandbox_callback_url or (
+            f"{self.api_url.rstrip('/')}/v1/payments/callbacks/sandbox")
 
     @property
     def resolved_database_url(self) -> str:

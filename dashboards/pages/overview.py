@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -39,55 +42,83 @@ def _count_delta(count: int) -> str:
     return kpis.format_count(count, signed=True)
 
 
-tiles = [
-    (
-        "GMV",
-        kpis.format_cents(current.gmv_cents, currency),
-        "gmv_cents",
-        _money_delta,
-        "Sum of paid orders' totals, dated by payment.",
-    ),
-    ("Paid orders", kpis.format_count(current.paid_orders), "paid_orders", _count_delta, None),
-    (
-        "AOV",
-        kpis.format_cents(current.aov_cents, currency),
-        "aov_cents",
-        _money_delta,
-        "GMV / paid orders over the whole range.",
-    ),
-    (
-        "Buyers",
-        kpis.format_count(current.buyers),
-        "buyers",
-        _count_delta,
-        "Sum of daily distinct buyers: someone buying on two days counts twice.",
-    ),
-    (
-        "Sessions",
-        kpis.format_count(current.sessions),
-        "sessions",
-        _count_delta,
-        "Visits split after 30 minutes of inactivity.",
-    ),
-    (
-        "Conversion rate",
-        kpis.format_rate(current.conversion_rate),
-        "conversion_rate",
-        kpis.format_points,
-        "Sessions reaching a paid order / sessions.",
-    ),
-]
-# Two rows of three: six tiles in one row truncate money values on a laptop screen.
-columns = [c for _ in range(2) for c in st.columns(3)]
-for column, (label, value, field, formatter, help_text) in zip(columns, tiles, strict=True):
-    before = getattr(previous, field) if previous is not None else None
-    column.metric(
-        label,
-        value,
-        delta=_delta(getattr(current, field), before, formatter),
-        help=help_text,
-        border=True,
+def _refunds_help(count: int) -> str:
+    payments = "payment" if count == 1 else "payments"
+    return (
+        "Money captured that must go back to shoppers: taken after the payment was reported "
+        "failed, or for an order already cancelled. Counted once per payment, on the day it "
+        f"fell due; refunds paid out are not tracked. {count:,} {payments} in this range."
     )
+
+
+class Tile(NamedTuple):
+    label: str
+    value: str
+    field: str  # KpiSummary attribute compared with the previous period
+    delta_formatter: Callable
+    help: str | None = None
+    delta_color: str = "normal"
+
+
+gmv = Tile(
+    "GMV",
+    kpis.format_cents(current.gmv_cents, currency),
+    "gmv_cents",
+    _money_delta,
+    "Sum of paid orders' totals, dated by payment.",
+)
+aov = Tile(
+    "AOV",
+    kpis.format_cents(current.aov_cents, currency),
+    "aov_cents",
+    _money_delta,
+    "GMV / paid orders over the whole range.",
+)
+refunds = Tile(
+    "Refunds owed",
+    kpis.format_cents(current.refunds_due_cents, currency),
+    "refunds_due_cents",
+    _money_delta,
+    _refunds_help(current.refunds_due),
+    delta_color="inverse",  # more money owed back is bad news
+)
+paid_orders = Tile(
+    "Paid orders", kpis.format_count(current.paid_orders), "paid_orders", _count_delta
+)
+buyers = Tile(
+    "Buyers",
+    kpis.format_count(current.buyers),
+    "buyers",
+    _count_delta,
+    "Sum of daily distinct buyers: someone buying on two days counts twice.",
+)
+sessions = Tile(
+    "Sessions",
+    kpis.format_count(current.sessions),
+    "sessions",
+    _count_delta,
+    "Visits split after 30 minutes of inactivity.",
+)
+conversion = Tile(
+    "Conversion rate",
+    kpis.format_rate(current.conversion_rate),
+    "conversion_rate",
+    kpis.format_points,
+    "Sessions reaching a paid order / sessions.",
+)
+# Money in a row of three, counts and rates in a row of four: money values are the long
+# ones, and squeezed into narrow columns they get truncated on a laptop screen.
+for row in ([gmv, aov, refunds], [paid_orders, buyers, sessions, conversion]):
+    for column, tile in zip(st.columns(len(row)), row, strict=True):
+        before = getattr(previous, tile.field) if previous is not None else None
+        column.metric(
+            tile.label,
+            tile.value,
+            delta=_delta(getattr(current, tile.field), before, tile.delta_formatter),
+            delta_color=tile.delta_color,
+            help=tile.help,
+            border=True,
+        )
 
 chart_data = daily.assign(
     kpi_date=pd.to_datetime(daily["kpi_date"]),

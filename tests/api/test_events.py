@@ -26,12 +26,13 @@ def _landed(api) -> list[dict]:
     return rows
 
 
-def test_batch_reports_invalid_items_and_stores_valid_ones(api):
+def test_batch_reports_invalid_items_and_stores_valid_ones(api, admin):
     token = register(api, "ev@example.com")
+    product_id = create_product(admin)["id"]
     good_id = str(uuid.uuid4())
     batch = [
         {"event_id": good_id, "event_type": "product_view", "anonymous_id": "anon-1",
-         "session_id": "s-1", "payload": {"product_id": "p1"},
+         "session_id": "s-1", "payload": {"product_id": product_id},
          "context": {"utm_source": "google", "utm_medium": "cpc", "device": "mobile"},
          "user_id": "someone-else"},
         {"event_type": "add_to_cart", "payload": {"product_id": "p1", "sku_id": "s",

@@ -4,9 +4,10 @@ import json
 import time
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
-from tests.conftest import create_product, register
+from tests.conftest import create_product, make_settings, register, run_api
 from transactional_api.events.models import OutboxEvent
 from transactional_api.payments.signing import sign
 
@@ -39,7 +40,7 @@ def _callback(api, body: dict, secret: str | None = None):
     with api.client() as c:
         return c.post("/v1/payments/callbacks/sandbox", content=raw, headers={
             "content-type": "application/json",
-            "x-flywheel-signature": sign(secret or api.settings.payment_webhook_secret, raw)})
+            "x-flywheel-signature": sign(secret or api.app.state.webhook_secret, raw)})
 
 
 def test_sandbox_payment_confirms_asynchronously(api, admin):
@@ -72,10 +73,17 @@ def test_failed_payment_leaves_order_payable(api, admin):
     _wait_status(c, order["id"], "paid")
 
 
-def _pending_payment(api, admin, email: str):
+@pytest.fixture
+def manual(tmp_path, redis_server):
+    """An API whose sandbox never calls back: tests deliver callbacks by hand."""
+    yield from run_api(make_settings(tmp_path / "var", redis_server.url,
+                                     sandbox_auto_confirm=False))
+
+
+def _pending_payment(api, email: str):
     """A payment whose callback we deliver by hand."""
-    api.settings.sandbox_auto_confirm = False
-    c, order = _placed_order(api, admin, email)
+    with api.client(api.admin_token()) as admin:
+        c, order = _placed_order(api, admin, email)
     payment = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
     body = {"provider_event_id": f"evt-{email}", "payment_id": payment["id"],
             "status": "succeeded", "amount_cents": 4200, "currency": "USD",
@@ -83,32 +91,32 @@ def _pending_payment(api, admin, email: str):
     return c, order, payment, body
 
 
-def test_duplicate_and_out_of_order_callbacks_apply_once(api, admin):
-    c, order, payment, body = _pending_payment(api, admin, "dup@example.com")
-    assert _callback(api, body).json() == {"outcome": "paid"}
-    assert _callback(api, body).json() == {"outcome": "duplicate"}
+def test_duplicate_and_out_of_order_callbacks_apply_once(manual):
+    c, order, payment, body = _pending_payment(manual, "dup@example.com")
+    assert _callback(manual, body).json() == {"outcome": "paid"}
+    assert _callback(manual, body).json() == {"outcome": "duplicate"}
     late_fail = {**body, "provider_event_id": "evt-late", "status": "failed"}
-    assert _callback(api, late_fail).json() == {"outcome": "ignored_succeeded"}
+    assert _callback(manual, late_fail).json() == {"outcome": "ignored_succeeded"}
     assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "paid"
-    assert len(_events(api, "order_paid")) == 1 and _events(api, "payment_failed") == []
+    assert len(_events(manual, "order_paid")) == 1 and _events(manual, "payment_failed") == []
 
 
-def test_forged_callback_is_rejected_and_changes_nothing(api, admin):
-    c, order, payment, body = _pending_payment(api, admin, "forge@example.com")
-    r = _callback(api, body, secret="someone-elses-secret-key")
+def test_forged_callback_is_rejected_and_changes_nothing(manual):
+    c, order, payment, body = _pending_payment(manual, "forge@example.com")
+    r = _callback(manual, body, secret="someone-elses-secret-key")
     assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
-    with api.client() as anon:
+    with manual.client() as anon:
         unsigned = anon.post("/v1/payments/callbacks/sandbox", json=body)
         assert unsigned.status_code == 401
     assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "pending_payment"
     assert c.get(f"/v1/payments/{payment['id']}").json()["status"] == "pending"
-    assert _callback(api, body).json() == {"outcome": "paid"}  # the genuine one still works
+    assert _callback(manual, body).json() == {"outcome": "paid"}  # the genuine one still works
 
 
-def test_callback_after_cancellation_owes_a_refund(api, admin):
-    c, order, payment, body = _pending_payment(api, admin, "late@example.com")
+def test_callback_after_cancellation_owes_a_refund(manual):
+    c, order, payment, body = _pending_payment(manual, "late@example.com")
     assert c.post(f"/v1/orders/{order['id']}/cancel").json()["status"] == "cancelled"
-    assert _callback(api, body).json() == {"outcome": "refund_due"}
+    assert _callback(manual, body).json() == {"outcome": "refund_due"}
     assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "cancelled"
     assert c.get(f"/v1/payments/{payment['id']}").json()["status"] == "refund_due"
-    assert _events(api, "order_paid") == []
+    assert _events(manual, "order_paid") == []

@@ -14,17 +14,41 @@ def test_item_then_user_then_popular_fallback(api, redis_server):
     a, b, c, d = (f"p-{uuid.uuid4().hex[:8]}" for _ in range(4))
     r.set(keys.POPULAR, json.dumps([[a, 1.0], [b, 0.8], [c, 0.5], [d, 0.2]]))
     r.set(keys.item_recos(a), json.dumps([[b, 0.9], [c, 0.5]]))
-    r.set(keys.user_recos("u-known"), json.dumps([[d, 0.7]]))
+    token = register(api, "known@example.com")
+    with api.client(token) as me:
+        r.set(keys.user_recos(me.get("/v1/me").json()["id"]), json.dumps([[d, 0.7]]))
+        user = me.get("/v1/recommendations").json()
+        assert user["source"] == "user" and user["items"][0]["product_id"] == d
+    with api.client(register(api, "cold@example.com")) as cold:
+        unknown = cold.get("/v1/recommendations", params={"product_id": b, "limit": 10}).json()
     with api.client() as client:
         item = client.get("/v1/recommendations", params={"product_id": a, "limit": 1}).json()
         assert item == {"source": "item", "items": [{"product_id": b, "score": 0.9}]}
-        user = client.get("/v1/recommendations", params={"user_id": "u-known"}).json()
-        assert user["source"] == "user" and user["items"][0]["product_id"] == d
-        unknown = client.get("/v1/recommendations",
-                             params={"user_id": "nobody", "product_id": b, "limit": 10}).json()
         assert unknown["source"] == "popular"
         assert [i["product_id"] for i in unknown["items"]] == [a, c, d]  # never the seed item
         assert client.get("/v1/recommendations", params={"limit": 0}).status_code == 422
+
+
+def test_personal_lists_are_for_their_owner_only(api, redis_server):
+    owner = register(api, "owner@example.com")
+    with api.client(owner) as c:
+        owner_id = c.get("/v1/me").json()["id"]
+    secret = f"p-{uuid.uuid4().hex[:8]}"
+    redis.Redis.from_url(redis_server.url).set(keys.user_recos(owner_id),
+                                               json.dumps([[secret, 1.0]]))
+    with api.client() as anonymous:
+        r = anonymous.get("/v1/recommendations", params={"user_id": owner_id})
+        assert r.status_code == 403 and secret not in r.text
+    with api.client(register(api, "snoop@example.com")) as other:
+        r = other.get("/v1/recommendations", params={"user_id": owner_id})
+        assert r.status_code == 403 and secret not in r.text
+        assert secret not in other.get("/v1/recommendations").text
+    with api.client(owner) as c:
+        assert c.get("/v1/recommendations", params={"user_id": owner_id}).json()["items"][0][
+            "product_id"] == secret
+    with api.client(api.admin_token()) as admin:  # operators may look, e.g. to debug a list
+        assert admin.get("/v1/recommendations", params={"user_id": owner_id}).json()[
+            "source"] == "user"
 
 
 def test_me_shows_published_tags(api, redis_server):

@@ -7,9 +7,12 @@ work with the pytest this project pins.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -48,3 +51,46 @@ def test_no_server_errors_on_any_operation(live):
                 case.call_and_validate(base_url=live.url, headers=headers, checks=CHECKS)
 
         fuzz()
+
+
+# Shapes that random generation rarely reaches but attackers send: real SKUs repeated past
+# the per-line cap, totals past the largest amount, event times at the ends of the calendar.
+_ZONES = st.sampled_from([timezone(timedelta(hours=14)), timezone(timedelta(hours=-12)), UTC])
+_WHEN = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59),
+                     timezones=_ZONES)
+_NUMBERS = st.one_of(st.integers(-1, 20_000), st.sampled_from([10**12, 10**13]), st.booleans(),
+                     st.text(max_size=3), st.floats(allow_nan=False, allow_infinity=False))
+
+
+def test_no_server_errors_on_hostile_shapes(live):
+    with live.client(live.admin_token()) as admin:
+        product = create_product(admin, code="HOSTILE", price_cents=100_000_000,
+                                 stock=10_000_000, skus=12)
+    skus = [s["id"] for s in product["skus"]]
+    shopper = {"Authorization": f"Bearer {register(live, 'hostile@example.com')}"}
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    orders = schema["/v1/orders"]["POST"]
+    events = schema["/v1/events"]["POST"]
+    # Well-typed lines (badly typed ones are the generic fuzzer's), a few SKUs repeated often.
+    lines = st.lists(st.fixed_dictionaries({
+        "sku_id": st.sampled_from(skus[:2]) | st.sampled_from(skus),
+        "quantity": st.sampled_from([1, 999, 1000]) | st.integers(1, 1000)}),
+        min_size=1, max_size=100)
+    event = st.fixed_dictionaries({
+        "event_type": st.sampled_from(["add_to_cart", "product_view", "search"]),
+        "occurred_at": _WHEN.map(lambda d: d.isoformat()),
+        "payload": st.fixed_dictionaries({
+            "product_id": st.sampled_from([product["id"], "no-such-product"]),
+            "sku_id": st.sampled_from([*skus[:1], "no-such-sku"]),
+            "quantity": _NUMBERS, "query": st.just("q"), "results_count": _NUMBERS})})
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(order_lines=lines, batch=st.lists(event, min_size=1, max_size=20))
+    def fuzz(order_lines, batch):
+        orders.Case(body={"items": order_lines}, media_type="application/json").call_and_validate(
+            base_url=live.url, headers=shopper, checks=CHECKS)
+        events.Case(body={"events": batch}, media_type="application/json").call_and_validate(
+            base_url=live.url, headers=shopper, checks=CHECKS)
+
+    fuzz()

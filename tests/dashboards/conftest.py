@@ -22,6 +22,7 @@ def _daily_kpis(rng: np.random.Generator) -> pd.DataFrame:
         orders = int(rng.integers(0, 6))
         gmv = int(rng.integers(500, 20_000)) * orders
         sessions = int(rng.integers(orders, orders + 40))
+        refunds = int(rng.integers(0, 3))  # some days owe nothing back
         rows.append(
             {
                 "kpi_date": FIRST_DAY + timedelta(days=offset),
@@ -32,6 +33,8 @@ def _daily_kpis(rng: np.random.Generator) -> pd.DataFrame:
                 "sessions": sessions,
                 "converted_sessions": orders,
                 "conversion_rate": orders / sessions if sessions else 0.0,
+                "refunds_due": refunds,
+                "refunds_due_cents": int(rng.integers(100, 9_000)) * refunds,
             }
         )
     return pd.DataFrame(rows)
@@ -75,7 +78,8 @@ def warehouse(settings_env):
             """
             create table marts.fct_daily_kpis (
                 kpi_date date, gmv_cents bigint, paid_orders bigint, aov_cents bigint,
-                buyers bigint, sessions bigint, converted_sessions bigint, conversion_rate double
+                buyers bigint, sessions bigint, converted_sessions bigint,
+                conversion_rate double, refunds_due bigint, refunds_due_cents bigint
             )
             """
         )

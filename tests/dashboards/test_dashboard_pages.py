@@ -39,6 +39,9 @@ def test_overview_tiles_match_the_mart_over_the_whole_range(warehouse):
     assert tiles["Sessions"].value == f"{int(kpis['sessions'].sum()):,}"
     rate = kpis["converted_sessions"].sum() / kpis["sessions"].sum()
     assert tiles["Conversion rate"].value == f"{rate * 100:.2f}%"
+    refunds = int(kpis["refunds_due"].sum())
+    assert tiles["Refunds owed"].value == _dollars(kpis["refunds_due_cents"].sum())
+    assert f"{refunds:,} payments in this range" in tiles["Refunds owed"].help
     # The default range is all the data, so there is no earlier period to compare with.
     assert not tiles["GMV"].delta
     assert app.sidebar.date_input[0].value == (
@@ -63,6 +66,27 @@ def test_date_filter_narrows_tiles_and_compares_with_previous_period(warehouse):
     assert tiles["GMV"].delta == ("+" if difference > 0 else "") + _dollars(difference)
     orders = int(now["paid_orders"].sum() - before["paid_orders"].sum())
     assert tiles["Paid orders"].delta == f"{orders:+,}"
+    assert tiles["Refunds owed"].value == _dollars(now["refunds_due_cents"].sum())
+    owed = int(now["refunds_due_cents"].sum() - before["refunds_due_cents"].sum())
+    assert tiles["Refunds owed"].delta == ("+" if owed > 0 else "") + _dollars(owed)
+
+
+def test_overview_puts_money_tiles_in_a_row_of_three_then_counts_in_four(warehouse):
+    app = _run()
+    assert [metric.label for metric in app.metric] == [
+        "GMV", "AOV", "Refunds owed", "Paid orders", "Buyers", "Sessions", "Conversion rate"
+    ]
+    # A column's weight is its share of the row: 1/3 in a row of three, 1/4 in a row of four.
+    widths = {
+        metric.label: pytest.approx(column.weight)
+        for column in app.columns
+        for metric in column.children.values()
+        if metric.type == "metric"
+    }
+    assert widths == {
+        **dict.fromkeys(["GMV", "AOV", "Refunds owed"], 1 / 3),
+        **dict.fromkeys(["Paid orders", "Buyers", "Sessions", "Conversion rate"], 1 / 4),
+    }
 
 
 def test_funnel_page_shows_step_totals_and_conversion(warehouse):

@@ -20,11 +20,14 @@ def test_summary_recomputes_ratios_from_totals_rounding_half_up():
             "buyers": [1, 1],
             "sessions": [10, 0],
             "converted_sessions": [1, 0],
+            "refunds_due": [0, 2],
+            "refunds_due_cents": [0, 1_234_567_890_123],
         }
     )
     summary = summarise(daily)
     assert summary.aov_cents == 2  # 3 / 2 = 1.5 rounds up, as SQL round() does
     assert summary.conversion_rate == 0.1
+    assert (summary.refunds_due, summary.refunds_due_cents) == (2, 1_234_567_890_123)
     assert summarise(daily.iloc[0:0]) is None
 
 

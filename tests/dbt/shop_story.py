@@ -35,6 +35,15 @@ DAY2 = T0 + timedelta(days=1)
 PAID_ORDERS = {"o1": ("u1", 5_000, T0 + timedelta(minutes=13)),
                "o2": ("u2", 3_000, T0 + timedelta(hours=2)),
                "o5": ("u2", 2_500, DAY2 + timedelta(hours=1))}
+DAY3 = T0 + timedelta(days=2)
+# Money captured that the shop owes back: payment_id -> (order, user, amount, reason, due at).
+# pay4 paid o4 after it was cancelled; pay3 was captured after reporting o3's payment failed.
+# pay3's event carries no user: nothing else happens on DAY3, so only the refund can put
+# that day in the KPI mart.
+REFUNDS_DUE = {
+    "pay4": ("o4", "u3", 777, "order_not_payable", DAY2 + timedelta(hours=3)),
+    "pay3": ("o3", None, 999, "captured_after_failure", DAY3 + timedelta(hours=9)),
+}
 
 
 def _order(oid: str, user: str, total: int, status: str, paid_at: datetime | None) -> Order:
@@ -84,7 +93,8 @@ def _ev(model, at: datetime, visitor: str | None, user: str | None = None, **pay
 
 
 def story_events() -> tuple[list[dict], list[dict]]:
-    """(first landing, second landing); the second repeats one event (at-least-once)."""
+    """(first landing, second landing); the second repeats two events of the first
+    (at-least-once delivery), one of them pay4's refund due."""
     m = timedelta(minutes=1)
     items = [{"sku_id": "s1", "product_id": "p1", "quantity": 1, "unit_price_cents": 5000}]
     full_funnel = [  # a1 buys: every funnel step in one session
@@ -109,8 +119,20 @@ def story_events() -> tuple[list[dict], list[dict]]:
         _ev(c.AddToCart, DAY2, "a5", product_id="p3", sku_id="s3", quantity=1),
         _ev(c.ProductView, DAY2, None, "u2", product_id="p2"),
     ]
-    first = full_funnel + gaps + others
-    return first, [first[0], _ev(c.PageView, DAY2 + m, "a6", page="/late")]
+    refunds = [_refund_due(pid) for pid in REFUNDS_DUE]
+    first = full_funnel + gaps + others + refunds
+    order, user, amount, reason, due_at = REFUNDS_DUE["pay4"]
+    # Owed once per payment: a later event for pay4 under a new event_id adds nothing.
+    pay4_again = _ev(c.PaymentRefundDue, due_at + 120 * m, None, user, order_id=order,
+                     payment_id="pay4", amount_cents=amount, currency="USD", reason=reason)
+    second = [first[0], refunds[0], _ev(c.PageView, DAY2 + m, "a6", page="/late"), pay4_again]
+    return first, second
+
+
+def _refund_due(payment_id: str) -> dict:
+    order, user, amount, reason, due_at = REFUNDS_DUE[payment_id]
+    return _ev(c.PaymentRefundDue, due_at, None, user, order_id=order, payment_id=payment_id,
+               amount_cents=amount, currency="USD", reason=reason)
 
 
 def load_warehouse(warehouse: Path, lake: Path, oltp_url: str, landings: list[list[dict]]):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from tests.dbt.shop_story import PAID_ORDERS, T0, story_events
+from tests.dbt.shop_story import PAID_ORDERS, REFUNDS_DUE, T0, story_events
 
 # The mart columns other packages rely on, as the shared spec fixes them.
 SPEC_MARTS = {
@@ -21,7 +21,8 @@ SPEC_MARTS = {
     "dim_products": ["product_id", "product_name", "category_id", "category_name",
                      "min_price_cents", "max_price_cents", "sku_count", "created_at"],
     "fct_daily_kpis": ["kpi_date", "gmv_cents", "paid_orders", "aov_cents", "buyers",
-                       "sessions", "converted_sessions", "conversion_rate"],
+                       "sessions", "converted_sessions", "conversion_rate", "refunds_due",
+                       "refunds_due_cents"],
     "fct_sessions": ["session_key", "visitor_key", "user_id", "session_start_at",
                      "session_end_at", "session_date", "utm_source", "utm_medium",
                      "utm_campaign", "device", "events", "reached_product_view",
@@ -116,12 +117,47 @@ def test_conversion_rate_is_converted_over_sessions(story_warehouse):
 
 def test_staging_drops_duplicate_event_ids(story_warehouse):
     first, second = story_events()
+    repeated = [e for e in second if e in first]
+    assert len(repeated) == 2  # the story's redeliveries
     raw = story_warehouse.execute("SELECT count(*) FROM raw.events").fetchone()[0]
     staged, distinct = story_warehouse.execute(
         "SELECT count(*), count(DISTINCT event_id) FROM staging.stg_flywheel__events"
     ).fetchone()
     assert raw == len(first) + len(second)
-    assert staged == distinct == len({e["event_id"] for e in first + second}) == raw - 1
+    assert staged == distinct == len({e["event_id"] for e in first + second})
+    assert staged == raw - len(repeated)
+
+
+def test_refunds_due_are_one_per_payment_dated_by_the_first_event(story_warehouse):
+    rows = {r[1]: r for r in story_warehouse.execute(
+        "SELECT order_id, payment_id, amount_cents, currency, reason, due_at, due_date "
+        "FROM intermediate.int_refunds_due").fetchall()}
+    # pay4 arrives three times (twice as one event_id, once re-emitted later): one row
+    assert rows == {
+        payment: (order, payment, amount, "USD", reason, due_at.replace(tzinfo=None),
+                  due_at.date())
+        for payment, (order, _, amount, reason, due_at) in REFUNDS_DUE.items()
+    }
+    types = dict(story_warehouse.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'intermediate' AND table_name = 'int_refunds_due'").fetchall())
+    assert (types["amount_cents"], types["due_at"], types["due_date"]) == (
+        "BIGINT", "TIMESTAMP", "DATE")
+
+
+def test_kpis_count_refunds_due_on_the_day_they_fell_due(story_warehouse):
+    expected: dict = {}  # day -> (refunds, cents), from the story's own inputs
+    for _, _, amount, _, due_at in REFUNDS_DUE.values():
+        count, cents = expected.get(due_at.date(), (0, 0))
+        expected[due_at.date()] = (count + 1, cents + amount)
+    rows = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT kpi_date, refunds_due, refunds_due_cents, gmv_cents, sessions "
+        "FROM marts.fct_daily_kpis").fetchall()}
+    assert {day: r[:2] for day, r in rows.items() if r[:2] != (0, 0)} == expected
+    assert all(r[:2] == (0, 0) for day, r in rows.items() if day not in expected)
+    # pay3's day has no payment and no session: only the refund brings that row
+    pay3_day = REFUNDS_DUE["pay3"][4].date()
+    assert rows[pay3_day] == (1, REFUNDS_DUE["pay3"][2], 0, 0)
 
 
 def test_oltp_text_timestamps_become_timestamps(story_warehouse):

@@ -11,7 +11,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from pipelines.run import main as run_pipelines
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, make_settings, run_api
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, make_settings, register, run_api
 from tests.simulator.seeds import seed_with_paid_order
 from transactional_api.events import relay
 from transactional_api.recommendations import keys
@@ -111,7 +111,8 @@ def test_api_serves_what_the_pipelines_published(loop):
         assert by_item["source"] == "item"
         published = [p for p, _ in json.loads(client.get(keys.item_recos(viewed)))]
         assert [i["product_id"] for i in by_item["items"]] == published[:5]
-        cold = c.get("/v1/recommendations", params={"user_id": "never-seen"}).json()
+    with api.client(register(api, "never-seen@example.com")) as c:
+        cold = c.get("/v1/recommendations").json()
         assert cold["source"] == "popular"
         assert [[i["product_id"], i["score"]] for i in cold["items"]] == popular[:10]
     with _warehouse(settings) as wh:

@@ -20,7 +20,12 @@ def start_api_process(
     env = {**os.environ, "FLYWHEEL_VAR_DIR": str(var_dir), "FLYWHEEL_DATABASE_URL": database_url,
            "FLYWHEEL_REDIS_URL": redis_url, "FLYWHEEL_ADMIN_EMAIL": ADMIN_EMAIL,
            "FLYWHEEL_ADMIN_PASSWORD": ADMIN_PASSWORD, "FLYWHEEL_RELAY_INTERVAL_SECONDS": "0.2",
-           "FLYWHEEL_SANDBOX_CALLBACK_DELAY_SECONDS": "0"}
+           "FLYWHEEL_SANDBOX_CALLBACK_DELAY_SECONDS": "0",
+           "FLYWHEEL_PAYMENT_SANDBOX_ENABLED": "true",
+           "FLYWHEEL_API_URL": f"http://127.0.0.1:{port}",
+           # replicas on other machines share the secret by configuration, not by var/
+           "FLYWHEEL_PAYMENT_WEBHOOK_SECRET": "scale-test-webhook-secret-0123456789",
+           "FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT": "100000"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "transactional_api.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

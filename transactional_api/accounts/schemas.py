@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{1,63}$"
+# No whitespace and no control characters (NUL, escapes) anywhere in an address.
+_EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,185}\.[^@\s\x00-\x1f\x7f]{1,63}$"
 
 
 class Credentials(BaseModel):

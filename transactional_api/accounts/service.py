@@ -1,4 +1,8 @@
-"""Accounts: registration, login with argon2 hashes, opaque bearer tokens."""
+"""Accounts: registration, login with argon2 hashes, opaque bearer tokens.
+
+Hashing happens outside any database transaction (see passwords.py): on SQLite a write
+transaction holds the one write lock, and no one should wait for it behind an argon2 hash.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,24 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from transactional_api.accounts.models import AuthToken, User
-from transactional_api.core.errors import Conflict, Unauthorized
-
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both paths cost one argon2 hash.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+from transactional_api.accounts.passwords import hash_now
+from transactional_api.core.errors import Conflict
 
 
-def register(*, session: Session, email: str, password: str, role: str = "shopper") -> User:
-    if session.scalar(select(User.id).where(User.email == email)):
+def email_taken(*, session: Session, email: str) -> bool:
+    return session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def create_user(*, session: Session, email: str, password_hash: str,
+                role: str = "shopper") -> User:
+    if email_taken(session=session, email=email):
         raise Conflict("email already registered", code="email_taken")
-    user = User(email=email, password_hash=_hasher.hash(password), role=role)
+    user = User(email=email, password_hash=password_hash, role=role)
     session.add(user)
     try:
         session.flush()
@@ -32,15 +36,9 @@ def register(*, session: Session, email: str, password: str, role: str = "shoppe
     return user
 
 
-def login(*, session: Session, email: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.email == email))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerifyMismatchError, InvalidHashError):
-        user = None
-    if user is None:
-        raise Unauthorized("wrong email or password", code="invalid_credentials")
-    return user
+def credentials(*, session: Session, email: str) -> User | None:
+    """The account to check a password against; None when there is none."""
+    return session.scalar(select(User).where(User.email == email))
 
 
 def issue_token(*, session: Session, user_id: str, now: datetime, ttl_seconds: int) -> str:
@@ -73,7 +71,8 @@ def ensure_admin(*, session: Session, email: str, password: str) -> User:
     """Idempotent bootstrap of the operator account named in settings."""
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        return register(session=session, email=email, password=password, role="admin")
+        return create_user(session=session, email=email, password_hash=hash_now(password),
+                           role="admin")
     user.role = "admin"
     return user
 

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# A cart line and an order line hold at most this many units of one SKU.
+MAX_QUANTITY = 1000
+MAX_LINES = 100
+
 
 class CartItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku_id: str = Field(min_length=1, max_length=36)
-    quantity: int = Field(ge=1, le=1000)
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
 
 
 class CartQuantityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    quantity: int = Field(ge=1, le=1000)
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
 
 
 class CartLineOut(BaseModel):

@@ -12,13 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transactional_api.cart.models import Cart, CartItem
-from transactional_api.cart.schemas import CartLineOut, CartOut
+from transactional_api.cart.schemas import MAX_LINES, MAX_QUANTITY, CartLineOut, CartOut
 from transactional_api.catalog import service as catalog
 from transactional_api.core import clock
 from transactional_api.core.errors import NotFound, Unprocessable
 
-MAX_LINES = 100
-MAX_QUANTITY = 1000
 OPEN, MERGED = "open", "merged"
 
 

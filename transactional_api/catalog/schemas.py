@@ -27,8 +27,8 @@ class SkuIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    price_cents: int = Field(ge=0, le=100_000_000)
-    stock: int = Field(0, ge=0, le=10_000_000)
+    price_cents: int = Field(strict=True, ge=0, le=100_000_000)
+    stock: int = Field(0, strict=True, ge=0, le=10_000_000)
 
 
 class ProductIn(BaseModel):
@@ -41,12 +41,12 @@ class ProductIn(BaseModel):
 
 class StockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    available: int = Field(ge=0, le=10_000_000)
+    available: int = Field(strict=True, ge=0, le=10_000_000)
 
 
 class PriceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    price_cents: int = Field(ge=0, le=100_000_000)
+    price_cents: int = Field(strict=True, ge=0, le=100_000_000)
 
 
 class SkuOut(BaseModel):

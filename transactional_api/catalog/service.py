@@ -123,3 +123,24 @@ def _outs(session: Session, products: list[Product]) -> list[ProductOut]:
     return [ProductOut(id=p.id, category_id=p.category_id, name=p.name,
                        description=p.description, skus=by_product.get(p.id, []))
             for p in products]
+
+
+def product_skus(*, session: Session, product_ids: list[str],
+                 sku_ids: list[str]) -> dict[str, set[str]]:
+    """Which of product_ids exist, each with those of sku_ids that belong to it; one query.
+
+    Withdrawn products count: an event may describe a view from before the withdrawal.
+    """
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(Product.id, Sku.id).select_from(Product)
+        .outerjoin(Sku, (Sku.product_id == Product.id) & Sku.id.in_(sku_ids))
+        .where(Product.id.in_(product_ids))
+    )
+    found: dict[str, set[str]] = {}
+    for product_id, sku_id in rows:
+        skus = found.setdefault(product_id, set())
+        if sku_id is not None:
+            skus.add(sku_id)
+    return found

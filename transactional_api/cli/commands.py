@@ -40,6 +40,8 @@ def embedded_redis_env() -> Iterator[None]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    # The API's own address (sandbox callbacks go there), unless configured otherwise.
+    os.environ.setdefault("FLYWHEEL_API_URL", f"http://{args.host}:{args.port}")
     with embedded_redis_env():
         uvicorn.run("transactional_api.app:create_app", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level=args.log_level)
@@ -79,6 +81,7 @@ def drain_relay(settings: Settings) -> int:
             sessions=sessionmaker(engine, expire_on_commit=False),
             lake_dir=settings.resolved_lake_dir, redis_client=client,
             stream=settings.redis_stream, stream_maxlen=settings.redis_stream_maxlen,
+            lease_seconds=settings.relay_lease_seconds,
         )
     finally:
         engine.dispose()

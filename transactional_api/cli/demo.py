@@ -27,7 +27,12 @@ from transactional_api.cli.processes import (
 )
 from transactional_api.cli.summary import demo_summary, format_summary, outbox_pending
 from transactional_api.config import Settings
-from transactional_api.core.redis_server import RedisProcess, start_redis
+from transactional_api.core.redis_server import (
+    PortBusyError,
+    RedisProcess,
+    start_embedded_redis,
+    stop_orphaned_redis,
+)
 
 API_PORT, DASHBOARDS_PORT, DAGSTER_PORT = 8000, 8501, 3000
 
@@ -70,6 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     base = Settings()
     var = base.var_dir.resolve()
     if args.once:
+        stop_orphaned_redis(var)
         wipe_var(var)
     var.mkdir(parents=True, exist_ok=True)
     # Ctrl-C and `kill` both unwind through the finally below, which stops every child;
@@ -83,11 +89,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         redis_url = base.redis_url
         if not redis_url:
-            if port_in_use(base.redis_port):
-                raise SystemExit(f"port {base.redis_port} is busy: stop the other redis or set "
-                                 "FLYWHEEL_REDIS_PORT / FLYWHEEL_REDIS_URL")
             _step(f"starting redis-server on port {base.redis_port}")
-            redis_proc = start_redis(var / "redis", base.redis_port)
+            try:
+                # a redis-server left by a killed Flywheel process under var/ is stopped first
+                redis_proc = start_embedded_redis(var, base.redis_port)
+            except PortBusyError:
+                raise SystemExit(f"port {base.redis_port} is busy: stop the other redis or set "
+                                 "FLYWHEEL_REDIS_PORT / FLYWHEEL_REDIS_URL") from None
             redis_url = redis_proc.url
         admin_email = base.admin_email or DEMO_ADMIN_EMAIL
         admin_password = base.admin_password or DEMO_ADMIN_PASSWORD
@@ -101,6 +109,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # the day-end sweep of the simulator expires orders at simulated time; a real-time
             # sweeper would stamp them with today's date instead
             FLYWHEEL_ORDER_SWEEPER_INTERVAL_SECONDS="0",
+            # every simulated guest shares 127.0.0.1 and days pass in seconds: one event
+            # bucket sized for real shoppers would throttle the whole simulation
+            FLYWHEEL_EVENTS_RATE_PER_SECOND="1000000",
+            FLYWHEEL_EVENTS_BURST="1000000",
+            # likewise for sign-ins: every simulated shopper signs in from 127.0.0.1
+            FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT="1000000",
         )
         settings = Settings(var_dir=var, redis_url=redis_url)
         if port_in_use(args.api_port):

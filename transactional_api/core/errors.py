@@ -19,6 +19,7 @@ class DomainError(Exception):
 
     status_code = 400
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, details: Any = None, code: str | None = None):
         super().__init__(message)
@@ -72,6 +73,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         400: "Bad request", 401: "Missing or invalid bearer token", 403: "Not allowed",
         404: "Not found", 409: "Conflicts with the current state",
         413: "Request body too large", 422: "Invalid input",
+        429: "Too many requests: retry after the Retry-After header's seconds",
+        503: "Temporarily unavailable: retry after the Retry-After header's seconds",
     }.items()
 }
 
@@ -90,9 +93,11 @@ def _json_safe_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = dict(exc.headers or {})
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
-            error_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers
+            error_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers or None
         )
 
     @app.exception_handler(RequestValidationError)

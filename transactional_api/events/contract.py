@@ -11,11 +11,29 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-Cents = Annotated[int, Field(ge=0, le=10**12)]
-Quantity = Annotated[int, Field(ge=1, le=10_000)]
+MAX_CENTS = 10**12  # the largest amount the warehouse takes; the API refuses larger ones
+# Strict: "3" or true is a client bug, not a quantity; coercing it would hide the bug.
+Cents = Annotated[int, Field(strict=True, ge=0, le=MAX_CENTS)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=10_000)]
+Count = Annotated[int, Field(strict=True, ge=0, le=10**6)]
+
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00+14:00 or 9999-12-31T23:59-01:00 fall outside years 1..9999 in UTC
+        raise PydanticCustomError(
+            "datetime_out_of_range", "datetime is outside years 1..9999 once converted to UTC"
+        ) from None
+
+
+# An aware datetime normalised to UTC, refusing (not crashing on) values that overflow.
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 
 
 class _Strict(BaseModel):
@@ -42,7 +60,7 @@ class ProductViewPayload(_Strict):
 
 class SearchPayload(_Strict):
     query: str = Field(min_length=1, max_length=200)
-    results_count: int = Field(ge=0, le=10**6)
+    results_count: Count
 
 
 class AddToCartPayload(_Strict):
@@ -58,7 +76,7 @@ class RemoveFromCartPayload(_Strict):
 
 
 class CheckoutStartedPayload(_Strict):
-    item_count: int = Field(ge=0, le=10**6)
+    item_count: Count
     subtotal_cents: Cents
 
 
@@ -103,19 +121,24 @@ class PaymentFailedPayload(_Strict):
     reason: str = Field(max_length=200)
 
 
+class PaymentRefundDuePayload(_Strict):
+    """Money was captured that the order cannot keep; after-sales owes it back."""
+
+    order_id: Id
+    payment_id: Id
+    amount_cents: Cents
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str = Field(max_length=200)
+
+
 class _Envelope(_Strict):
     event_id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1, max_length=64)
     schema_version: Literal[1] = 1
-    occurred_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    occurred_at: UtcDateTime = Field(default_factory=lambda: datetime.now(UTC))
     user_id: Id | None = None
     anonymous_id: Id | None = None
     session_id: Id | None = None
     context: Context = Field(default_factory=Context)
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _to_utc(cls, v: datetime) -> datetime:
-        return v.astimezone(UTC)
 
 
 class PageView(_Envelope):
@@ -178,13 +201,19 @@ class PaymentFailed(_Envelope):
     payload: PaymentFailedPayload
 
 
+class PaymentRefundDue(_Envelope):
+    event_type: Literal["payment_refund_due"] = "payment_refund_due"
+    payload: PaymentRefundDuePayload
+
+
 BEHAVIOUR_EVENTS: dict[str, type[_Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (PageView, ProductView, Search, AddToCart, RemoveFromCart, CheckoutStarted)
 }
 ORDER_EVENTS: dict[str, type[_Envelope]] = {
     m.model_fields["event_type"].default: m
-    for m in (OrderCreated, OrderPaid, OrderCancelled, OrderShipped, OrderCompleted, PaymentFailed)
+    for m in (OrderCreated, OrderPaid, OrderCancelled, OrderShipped, OrderCompleted, PaymentFailed,
+              PaymentRefundDue)
 }
 ALL_EVENTS: dict[str, type[_Envelope]] = {**BEHAVIOUR_EVENTS, **ORDER_EVENTS}
 
@@ -194,7 +223,8 @@ BehaviourEvent = Annotated[
 ]
 AnyEvent = Annotated[
     PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted
-    | OrderCreated | OrderPaid | OrderCancelled | OrderShipped | OrderCompleted | PaymentFailed,
+    | OrderCreated | OrderPaid | OrderCancelled | OrderShipped | OrderCompleted | PaymentFailed
+    | PaymentRefundDue,
     Field(discriminator="event_type"),
 ]
 behaviour_adapter: TypeAdapter[Any] = TypeAdapter(BehaviourEvent)

@@ -7,8 +7,10 @@ on object storage; only this module knows it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,14 +34,35 @@ def land(lake: Path, records: Iterable[dict[str, Any]]) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"part-{stamp}-{uuid.uuid4().hex[:12]}.jsonl"
         tmp = folder / f".{final.name}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            for rec in recs:
-                fh.write(json.dumps(rec, separators=(",", ":")) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                for rec in recs:
+                    fh.write(json.dumps(rec, separators=(",", ":")) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            # a full disk would otherwise leave a partial file behind on every retry
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
         written.append(final)
     return written
+
+
+def remove_stale_tmp(lake: Path, older_than: float = 60.0) -> list[Path]:
+    """Remove tmp files a crashed writer left behind. Only old ones: a younger file may be
+    another worker's write in flight."""
+    if not lake.exists():
+        return []
+    cutoff = time.time() - older_than
+    removed = []
+    for tmp in lake.glob("*/date=*/.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
 
 
 def landed_files(lake: Path) -> list[Path]:

@@ -11,8 +11,9 @@ from transactional_api.core.db import Base, UTCDateTime, utcnow
 class OutboxEvent(Base):
     """Events written in the same transaction as the change they describe.
 
-    The relay publishes rows with published_at NULL and then stamps them; a crash in
-    between republishes, and consumers drop the duplicate by event_id.
+    The relay lands rows with published_at NULL in the lake and streams rows with
+    streamed_at NULL to Redis, stamping each after its write; a crash in between
+    republishes, and consumers drop the duplicate by event_id.
     """
 
     __tablename__ = "outbox"
@@ -22,3 +23,4 @@ class OutboxEvent(Base):
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    streamed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transactional_api.core.db import Base, UTCDateTime, new_id, utcnow
@@ -18,9 +18,9 @@ class Order(Base):
     user_id: Mapped[str] = mapped_column(String(36), index=True)
     status: Mapped[str] = mapped_column(String(24), index=True)
     currency: Mapped[str] = mapped_column(String(3))
-    subtotal_cents: Mapped[int]
-    discount_cents: Mapped[int] = mapped_column(default=0)
-    total_cents: Mapped[int]
+    subtotal_cents: Mapped[int] = mapped_column(BigInteger)
+    discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     # Hash of what the keyed request asked for: a key reused for another request is refused.
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
@@ -53,6 +53,6 @@ class OrderItem(Base):
     product_id: Mapped[str] = mapped_column(String(36), index=True)
     product_name: Mapped[str] = mapped_column(String(200))
     sku_name: Mapped[str] = mapped_column(String(200))
-    unit_price_cents: Mapped[int]
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int]
-    line_total_cents: Mapped[int]
+    line_total_cents: Mapped[int] = mapped_column(BigInteger)

@@ -4,13 +4,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from transactional_api.cart.schemas import MAX_QUANTITY
 from transactional_api.events.contract import Context
 
 
 class OrderLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku_id: str = Field(min_length=1, max_length=36)
-    quantity: int = Field(ge=1, le=1000)
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
 
 
 class OrderIn(BaseModel):

@@ -57,6 +57,10 @@ def place_order(
     unknown = sorted(set(lines) - set(found))
     if unknown:
         raise Unprocessable("unknown SKU", code="unknown_sku", details={"sku_ids": unknown})
+    too_many = sorted(s for s, q in lines.items() if q > cart.MAX_QUANTITY)
+    if too_many:
+        raise Unprocessable(f"at most {cart.MAX_QUANTITY} units of one SKU per order",
+                            code="quantity_too_large", details={"sku_ids": too_many})
     currencies = {found[s][0].currency for s in lines}
     if len(currencies) != 1:
         raise Unprocessable("items are priced in different currencies", code="mixed_currency")
@@ -79,6 +83,9 @@ def place_order(
                                      line_total_cents=sku.price_cents * qty))
     order.subtotal_cents = sum(i.line_total_cents for i in order.items)
     order.total_cents = order.subtotal_cents - order.discount_cents
+    if order.subtotal_cents > ev.MAX_CENTS:
+        raise Unprocessable(f"an order may total at most {ev.MAX_CENTS} cents",
+                            code="order_total_too_large")
     session.add(order)
     try:
         session.flush()
@@ -151,6 +158,18 @@ def record_payment_failure(*, session: Session, order_id: str, payment_id: str, 
     order = get_order(session=session, order_id=order_id, user_id=None)
     _emit(session, order, ev.PaymentFailed, {"order_id": order.id, "payment_id": payment_id,
                                               "reason": reason[:200]}, occurred_at=occurred_at)
+
+
+def record_refund_due(*, session: Session, order_id: str, payment_id: str, amount_cents: int,
+                      currency: str, reason: str, occurred_at: datetime) -> None:
+    order = get_order(session=session, order_id=order_id, user_id=None)
+    _emit(session, order, ev.PaymentRefundDue, {
+        "order_id": order.id, "payment_id": payment_id, "amount_cents": amount_cents,
+        "currency": currency, "reason": reason}, occurred_at=occurred_at)
+
+
+def is_owner(*, session: Session, order_id: str, user_id: str) -> bool:
+    return session.scalar(select(Order.user_id).where(Order.id == order_id)) == user_id
 
 
 def ship_order(*, session: Session, order_id: str) -> Order:

@@ -3,14 +3,14 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from transactional_api.core.deps import CurrentCaller, Db, ReadDb, SettingsDep
-from transactional_api.core.errors import Unauthorized, Unprocessable
+from transactional_api.core.errors import NotFound, Unauthorized, Unprocessable
 from transactional_api.payments import service
-from transactional_api.payments.channels import PaymentStart
+from transactional_api.payments.channels import ProviderEvent
 from transactional_api.payments.schemas import CallbackIn, CallbackOut, PaymentIn, PaymentOut
 from transactional_api.payments.signing import verify
 
@@ -26,25 +26,25 @@ def _out(p) -> PaymentOut:
 
 @router.post("/v1/orders/{order_id}/payments", status_code=202, response_model=PaymentOut)
 def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCaller,
-                   request: Request, response: Response, background: BackgroundTasks,
-                   settings: SettingsDep,
+                   request: Request, response: Response, settings: SettingsDep,
                    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
                    ) -> PaymentOut:
+    channel = request.app.state.payment_channels.get(body.channel)
+    if channel is None:
+        raise Unprocessable(f"payment channel {body.channel!r} is not enabled",
+                            code="channel_unavailable")
+    if body.sandbox_outcome is not None and not settings.sandbox_outcome_selectable:
+        raise Unprocessable("choosing the sandbox outcome is switched off",
+                            code="sandbox_outcome_not_allowed")
     with db.begin():
+        # The channel records the payment in this transaction: a crash after commit still
+        # gets it confirmed (see payments/sandbox.py).
         payment, created = service.create_payment(
-            session=db, order_id=order_id, user_id=caller.id, channel=body.channel,
+            session=db, order_id=order_id, user_id=caller.id, channel=channel,
+            options={"sandbox_outcome": body.sandbox_outcome},
             idempotency_key=idempotency_key)
         out = _out(payment)
-    if created and settings.sandbox_auto_confirm:
-        callback = settings.sandbox_callback_url or str(
-            request.url_for("sandbox_callback"))
-        channel = request.app.state.payment_channels[body.channel]
-        # Runs after the response, i.e. after the payment row is committed.
-        background.add_task(channel.start, PaymentStart(
-            payment_id=payment.id, amount_cents=payment.amount_cents, currency=payment.currency,
-            started_at=payment.created_at, callback_url=callback,
-            options={"sandbox_outcome": body.sandbox_outcome}))
-    elif not created:
+    if not created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     return out
@@ -63,18 +63,23 @@ async def sandbox_callback(
     request: Request, settings: SettingsDep,
     x_flywheel_signature: Annotated[str | None, Header()] = None,
 ) -> CallbackOut:
+    if "sandbox" not in request.app.state.payment_channels:
+        raise NotFound("the sandbox channel is not enabled", code="channel_unavailable")
     raw = await request.body()
-    if not verify(settings.payment_webhook_secret, raw, x_flywheel_signature):
+    if not verify(request.app.state.webhook_secret, raw, x_flywheel_signature):
         raise Unauthorized("bad or missing signature", code="bad_signature")
     try:
-        event = CallbackIn.model_validate(json.loads(raw))
+        body = CallbackIn.model_validate(json.loads(raw))
     except (ValueError, ValidationError) as exc:
         raise Unprocessable("malformed callback", code="bad_callback") from exc
+    event = ProviderEvent(**body.model_dump())
     return CallbackOut(outcome=await run_in_threadpool(
-        _settle, request.app.state.sessions, event, raw.decode()))
+        _settle, request.app.state.sessions, event, raw.decode(),
+        settings.payment_clock_skew_seconds))
 
 
-def _settle(sessions, event: CallbackIn, raw: str) -> str:
+def _settle(sessions, event: ProviderEvent, raw: str, skew: int) -> str:
     # The ledger write and its effect commit together or not at all.
     with sessions() as db, db.begin():
-        return service.handle_callback(session=db, event=event, raw=raw)
+        return service.handle_callback(session=db, event=event, raw=raw,
+                                       clock_skew_seconds=skew)

@@ -31,6 +31,14 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _retry_delay(resp: httpx.Response, attempt: int) -> float:
+    # A throttled client must wait as told: short blind retries would all be refused too.
+    after = resp.headers.get("Retry-After", "")
+    if after.isdigit():
+        return min(float(after), 60.0)
+    return 0.2 * (attempt + 1)
+
+
 class ApiClient:
     """Sync client around one connection pool; callers pass the clock per request."""
 
@@ -72,7 +80,7 @@ class ApiClient:
             self.requests_sent += 1
             if resp.status_code not in (429, 503) or attempt == 4:
                 break
-            time.sleep(0.2 * (attempt + 1))
+            time.sleep(_retry_delay(resp, attempt))
         body: Any = None
         if resp.content:
             try:

@@ -18,10 +18,23 @@ sessions as (
     group by session_date
 ),
 
+-- Dated by the day the refund became due, not by the order or its payment attempt.
+refunds as (
+    select
+        due_date as kpi_date,
+        count(*) as refunds_due,
+        sum(amount_cents) as refunds_due_cents
+    from {{ ref('int_refunds_due') }}
+    group by due_date
+),
+
+-- A day with only refunds falling due still gets a row: money owed must not vanish.
 days as (
     select kpi_date from paid
     union
     select kpi_date from sessions
+    union
+    select kpi_date from refunds
 )
 
 select
@@ -40,7 +53,10 @@ select
         case when coalesce(sessions.sessions, 0) = 0 then 0
         else sessions.converted_sessions / sessions.sessions end
         as double
-    ) as conversion_rate
+    ) as conversion_rate,
+    cast(coalesce(refunds.refunds_due, 0) as bigint) as refunds_due,
+    cast(coalesce(refunds.refunds_due_cents, 0) as bigint) as refunds_due_cents
 from days
 left join paid on days.kpi_date = paid.kpi_date
 left join sessions on days.kpi_date = sessions.kpi_date
+left join refunds on days.kpi_date = refunds.kpi_date
