@@ -38,12 +38,24 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
+def _stale(project: DbtProject) -> bool:
+    """True when there is no manifest or a model, macro or YAML file changed after it: a
+    stale manifest names tests the build no longer has, and the run fails on them."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    root = Path(project.project_dir)
+    sources = [root / "dbt_project.yml", *root.glob("models/**/*"), *root.glob("macros/**/*")]
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
 def ensure_manifest(project: DbtProject) -> None:
-    """`dbt parse` under `dagster dev` (to pick up edits) or when there is no manifest yet.
+    """`dbt parse` under `dagster dev` (to pick up edits) or when the manifest is missing or
+    older than the project's files.
 
     Parsing opens no warehouse, so whatever FLYWHEEL_WAREHOUSE_PATH is set does not matter.
     """
-    if os.getenv("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
+    if os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project):
         dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
