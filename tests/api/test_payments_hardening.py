@@ -3,7 +3,6 @@ confirmations, money captured after a failure, and provider clocks trusted blind
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
@@ -13,29 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from tests.conftest import create_product, free_port, make_settings, register, run_api
+from tests.api.payment_helpers import ordered, outbox_events, pending_payment, signed_callback
+from tests.conftest import free_port, make_settings, run_api
 from transactional_api.config import Settings
-from transactional_api.events.models import OutboxEvent
 from transactional_api.payments.models import Payment, SandboxCharge
 from transactional_api.payments.secret import secret_path, webhook_secret
-from transactional_api.payments.signing import sign
 
 PUBLISHED_DEV_SECRET = "flywheel-dev-webhook-secret"  # what the skeleton shipped with
-
-
-def _order(api, email: str, price_cents: int = 4200):
-    with api.client(api.admin_token()) as admin:
-        sku = create_product(admin, price_cents=price_cents, stock=5, code=email)["skus"][0]["id"]
-    c = api.client(register(api, email))
-    return c, c.post("/v1/orders", json={"items": [{"sku_id": sku, "quantity": 1}]}).json()
-
-
-def _callback(api, body: dict, secret: str | None = None):
-    raw = json.dumps(body).encode()
-    with api.client() as c:
-        return c.post("/v1/payments/callbacks/sandbox", content=raw, headers={
-            "content-type": "application/json",
-            "x-flywheel-signature": sign(secret or api.app.state.webhook_secret, raw)})
 
 
 def _wait(fn, timeout: float = 10.0):
@@ -46,18 +29,6 @@ def _wait(fn, timeout: float = 10.0):
             return value
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
-
-
-def _events(api, event_type: str) -> list[dict]:
-    with api.sessions() as s:
-        return [json.loads(r) for r in s.scalars(
-            select(OutboxEvent.record).where(OutboxEvent.event_type == event_type))]
-
-
-@pytest.fixture
-def manual(tmp_path, redis_server):
-    yield from run_api(make_settings(tmp_path / "var", redis_server.url,
-                                     sandbox_auto_confirm=False))
 
 
 # --- 1. no published secret; sandbox switchable -------------------------------------------
@@ -74,12 +45,12 @@ def test_each_installation_generates_its_own_secret(tmp_path):
 
 
 def test_the_published_development_secret_forges_nothing(manual):
-    c, order = _order(manual, "forger@example.com")
+    c, order = ordered(manual, "forger@example.com")
     payment = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
     forged = {"provider_event_id": "evt-forged", "payment_id": payment["id"],
               "status": "succeeded", "amount_cents": 4200, "currency": "USD",
               "occurred_at": datetime.now(UTC).isoformat()}
-    assert _callback(manual, forged, secret=PUBLISHED_DEV_SECRET).status_code == 401
+    assert signed_callback(manual, forged, secret=PUBLISHED_DEV_SECRET).status_code == 401
     assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "pending_payment"
 
 
@@ -87,10 +58,10 @@ def test_sandbox_is_off_by_default_outside_the_demo(tmp_path, redis_server):
     settings = make_settings(tmp_path / "var", redis_server.url,
                              payment_sandbox_enabled=None, sandbox_outcome_choice=None)
     for live in run_api(settings):
-        c, order = _order(live, "prod@example.com")
+        c, order = ordered(live, "prod@example.com")
         r = c.post(f"/v1/orders/{order['id']}/payments", json={"channel": "sandbox"})
         assert r.status_code == 422 and r.json()["error"]["code"] == "channel_unavailable"
-        assert _callback(live, {"payment_id": "x"}).status_code == 404
+        assert signed_callback(live, {"payment_id": "x"}).status_code == 404
         with live.sessions() as s:
             assert s.scalar(select(Payment.id)) is None
 
@@ -98,7 +69,7 @@ def test_sandbox_is_off_by_default_outside_the_demo(tmp_path, redis_server):
 def test_shoppers_choose_the_outcome_only_when_allowed(tmp_path, redis_server):
     settings = make_settings(tmp_path / "var", redis_server.url, sandbox_outcome_choice=False)
     for live in run_api(settings):
-        c, order = _order(live, "chooser@example.com")
+        c, order = ordered(live, "chooser@example.com")
         r = c.post(f"/v1/orders/{order['id']}/payments", json={"sandbox_outcome": "fail"})
         assert r.status_code == 422 and r.json()["error"]["code"] == "sandbox_outcome_not_allowed"
         assert c.post(f"/v1/orders/{order['id']}/payments", json={}).status_code == 202
@@ -126,7 +97,7 @@ def test_host_header_cannot_redirect_the_callback(api):
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        c, order = _order(api, "ssrf@example.com")
+        c, order = ordered(api, "ssrf@example.com")
         r = c.post(f"/v1/orders/{order['id']}/payments", json={},
                    headers={"Host": f"127.0.0.1:{listener.getsockname()[1]}"})
         assert r.status_code == 202
@@ -145,7 +116,7 @@ def test_confirmation_survives_a_restart(tmp_path, redis_server):
     # The first process takes the payment but dies before its provider calls back.
     for first in run_api(make_settings(var, redis_server.url, sandbox_auto_confirm=False),
                          port=port):
-        c, order = _order(first, "restart@example.com")
+        c, order = ordered(first, "restart@example.com")
         payment = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
         token = c.headers["Authorization"]
     for second in run_api(make_settings(var, redis_server.url), port=port):
@@ -163,10 +134,10 @@ def _sweeping(tmp_path, redis_server, after: float = 0.0, **kw):
 
 def test_sweeper_resolves_payments_whose_callback_never_came(tmp_path, redis_server):
     for live in _sweeping(tmp_path, redis_server):
-        c, order = _order(live, "silent@example.com")
+        c, order = ordered(live, "silent@example.com")
         ok = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
         _wait(lambda: c.get(f"/v1/payments/{ok['id']}").json()["status"] == "succeeded")
-        c2, order2 = _order(live, "declined@example.com")
+        c2, order2 = ordered(live, "declined@example.com")
         bad = c2.post(f"/v1/orders/{order2['id']}/payments",
                       json={"sandbox_outcome": "fail"}).json()
         _wait(lambda: c2.get(f"/v1/payments/{bad['id']}").json()["status"] == "failed")
@@ -175,7 +146,7 @@ def test_sweeper_resolves_payments_whose_callback_never_came(tmp_path, redis_ser
 
 def test_sweeper_fails_payments_the_channel_never_heard_of(tmp_path, redis_server):
     for live in _sweeping(tmp_path, redis_server, after=1.0):
-        c, order = _order(live, "lost@example.com")
+        c, order = ordered(live, "lost@example.com")
         first = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
         with live.sessions() as s, s.begin():
             s.execute(delete(SandboxCharge))  # the start never reached the provider
@@ -189,7 +160,7 @@ def test_sweeper_fails_payments_the_channel_never_heard_of(tmp_path, redis_serve
 def test_payment_of_an_expired_order_is_resolved_and_refunded(tmp_path, redis_server):
     # The order expires at 1 s; the sweeper looks at the payment only after 2.5 s.
     for live in _sweeping(tmp_path, redis_server, after=2.5, order_payment_timeout_seconds=1):
-        c, order = _order(live, "expired@example.com")
+        c, order = ordered(live, "expired@example.com")
         payment = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
         time.sleep(1.1)
         with live.client(live.admin_token()) as admin:
@@ -197,50 +168,41 @@ def test_payment_of_an_expired_order_is_resolved_and_refunded(tmp_path, redis_se
         assert c.get(f"/v1/payments/{payment['id']}").json()["status"] == "pending"
         _wait(lambda: c.get(f"/v1/payments/{payment['id']}").json()["status"] == "refund_due")
         assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "cancelled"
-        assert len(_events(live, "payment_refund_due")) == 1
+        assert len(outbox_events(live, "payment_refund_due")) == 1
 
 
 # --- 4. captures after a failure, and provider clocks -------------------------------------
-def _pending(api, email: str):
-    c, order = _order(api, email)
-    payment = c.post(f"/v1/orders/{order['id']}/payments", json={}).json()
-    body = {"provider_event_id": f"evt-{email}", "payment_id": payment["id"],
-            "status": "succeeded", "amount_cents": 4200, "currency": "USD",
-            "occurred_at": datetime.now(UTC).isoformat()}
-    return c, order, payment, body
-
-
 def test_capture_after_failure_is_owed_back(manual):
-    c, order, payment, body = _pending(manual, "flip@example.com")
+    c, order, payment, body = pending_payment(manual, "flip@example.com")
     failed = {**body, "provider_event_id": "evt-flip-1", "status": "failed",
               "reason": "card_declined"}
-    assert _callback(manual, failed).json() == {"outcome": "failed"}
-    assert _callback(manual, {**body, "provider_event_id": "evt-flip-2"}).json() == {
+    assert signed_callback(manual, failed).json() == {"outcome": "failed"}
+    assert signed_callback(manual, {**body, "provider_event_id": "evt-flip-2"}).json() == {
         "outcome": "refund_due"}
     assert c.get(f"/v1/payments/{payment['id']}").json()["status"] == "refund_due"
     assert c.get(f"/v1/orders/{order['id']}").json()["status"] == "pending_payment"
-    [owed] = _events(manual, "payment_refund_due")
+    [owed] = outbox_events(manual, "payment_refund_due")
     assert owed["payload"] == {"order_id": order["id"], "payment_id": payment["id"],
                                "amount_cents": 4200, "currency": "USD",
                                "reason": "captured_after_failure"}
 
 
 def test_capture_for_a_cancelled_order_emits_refund_due(manual):
-    c, order, payment, body = _pending(manual, "gone@example.com")
+    c, order, payment, body = pending_payment(manual, "gone@example.com")
     c.post(f"/v1/orders/{order['id']}/cancel")
-    assert _callback(manual, body).json() == {"outcome": "refund_due"}
-    [owed] = _events(manual, "payment_refund_due")
+    assert signed_callback(manual, body).json() == {"outcome": "refund_due"}
+    [owed] = outbox_events(manual, "payment_refund_due")
     assert owed["payload"]["reason"] == "order_not_payable"
     assert owed["payload"]["amount_cents"] == 4200
 
 
 @pytest.mark.parametrize("when", ["1999-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00"])
 def test_provider_event_time_is_bounded(manual, when):
-    c, order, payment, body = _pending(manual, f"clock{when[:4]}@example.com")
+    c, order, payment, body = pending_payment(manual, f"clock{when[:4]}@example.com")
     before = datetime.now(UTC)
-    assert _callback(manual, {**body, "occurred_at": when}).json() == {"outcome": "paid"}
+    assert signed_callback(manual, {**body, "occurred_at": when}).json() == {"outcome": "paid"}
     paid_at = datetime.fromisoformat(c.get(f"/v1/orders/{order['id']}").json()["paid_at"])
     assert datetime.fromisoformat(order["created_at"]) <= paid_at
     assert paid_at <= before + timedelta(seconds=manual.settings.payment_clock_skew_seconds + 5)
-    [paid] = _events(manual, "order_paid")
+    [paid] = outbox_events(manual, "order_paid")
     assert paid["occurred_at"][:4] == str(before.year)
