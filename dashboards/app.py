@@ -15,6 +15,8 @@ navigation = st.navigation(
     [
         st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/monitoring:"),
         st.Page(PAGES_DIR / "funnel.py", title="Funnel", icon=":material/filter_alt:"),
+        st.Page(PAGES_DIR / "inventory.py", title="Stock & search",
+                icon=":material/inventory_2:"),
     ]
 )
 # The filter lives in the entry script so its value survives switching pages.

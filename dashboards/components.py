@@ -13,7 +13,7 @@ NO_WAREHOUSE_MESSAGE = (
     "No published warehouse yet. Run the pipelines first: `flywheel pipeline run`. "
     "The dashboards read the copy they publish."
 )
-NO_DATA_MESSAGE = "The published warehouse has no KPI or funnel rows yet."
+NO_DATA_MESSAGE = "The published warehouse has no KPI, funnel, stock or search rows yet."
 
 
 def require_warehouse() -> tuple[str, int, tuple[date, date]]:

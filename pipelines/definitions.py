@@ -8,12 +8,13 @@ from pipelines.ingest.oltp import oltp_snapshot
 from pipelines.ml.recommender_model import recommender_model
 from pipelines.resources import RedisResource, WarehouseResource
 from pipelines.serve.features import published_features
+from pipelines.serve.hot_searches import published_hot_searches
 from pipelines.serve.warehouse_copy import published_warehouse
 from pipelines.transform.dbt import dbt_resource, flywheel_dbt_assets
 
 ASSETS = [
     raw_events, oltp_snapshot, flywheel_dbt_assets, recommender_model, published_features,
-    published_warehouse,
+    published_hot_searches, published_warehouse,
 ]
 
 defs = dg.Definitions(

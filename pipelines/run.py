@@ -22,6 +22,8 @@ from pipelines.resources import WarehouseResource
 MARTS = (
     "fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
     "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
+    "dim_skus", "dim_warehouses", "fct_daily_stock_positions", "fct_stock_alerts",
+    "fct_daily_searches",
 )
 
 
@@ -71,15 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="show Dagster's own INFO logs")
     parser.add_argument(
         "--skip-features", action="store_true",
-        help="do not publish features to Redis (for runs without FLYWHEEL_REDIS_URL)",
+        help="do not publish anything to Redis: features, hot searches (for runs without "
+        "FLYWHEEL_REDIS_URL)",
     )
     args = parser.parse_args(argv)
     selection = None
     if args.skip_features:
         graph = defs.resolve_asset_graph()
-        skipped = dg.AssetKey("published_features")
+        # Every asset that writes Redis says so with its kind.
         selection = [k for k in graph.get_all_asset_keys()
-                     if k != skipped and graph.get(k).is_executable]
+                     if graph.get(k).is_executable and "redis" not in graph.get(k).kinds]
 
     job = defs.resolve_job_def("flywheel_job")
     run_id = make_new_run_id()

@@ -69,6 +69,7 @@ def make_settings(var_dir: Path, redis_url: str, **overrides) -> Settings:
     base = dict(var_dir=var_dir, redis_url=redis_url, admin_email=ADMIN_EMAIL,
                 admin_password=ADMIN_PASSWORD, relay_interval_seconds=0,
                 order_sweeper_interval_seconds=0, sandbox_callback_delay_seconds=0.0,
+                reservation_sweeper_interval_seconds=0,
                 payment_sandbox_enabled=True, sandbox_outcome_choice=True,
                 payment_sweeper_interval_seconds=0,
                 # one Redis and one client address serve every test: never throttle them
@@ -128,7 +129,8 @@ def create_product(admin: httpx.Client, *, price_cents: int = 1999, stock: int =
                             json={"name": "General", "slug": "general"}).json()["id"]
     body = {"category_id": cat_id, "name": f"Product {code}", "description": "test",
             "skus": [{"code": f"{code}-{i}" if skus > 1 else code, "name": f"variant {i}",
-                      "price_cents": price_cents, "stock": stock} for i in range(skus)]}
+                      "price_cents": price_cents, "stock": stock} for i in range(skus)],
+            "status": "listed"}
     r = admin.post("/v1/admin/products", json=body)
     assert r.status_code == 201, r.text
     return r.json()

@@ -16,8 +16,10 @@ from transactional_api.accounts import service as accounts
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
 from transactional_api.cart.router import router as cart_router
+from transactional_api.catalog.io_router import router as catalog_io_router
 from transactional_api.catalog.router import router as catalog_router
 from transactional_api.config import Settings, get_settings
+from transactional_api.core import clock
 from transactional_api.core.background import Periodic
 from transactional_api.core.db import make_engine, read_only, transaction
 from transactional_api.core.errors import ERROR_RESPONSES, install_error_handlers
@@ -26,6 +28,9 @@ from transactional_api.core.middleware import RequestContextMiddleware
 from transactional_api.core.redis_server import ensure_embedded_redis
 from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
+from transactional_api.inventory import service as inventory
+from transactional_api.inventory.allocation import load_strategy
+from transactional_api.inventory.router import router as inventory_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.router import router as orders_router
@@ -34,6 +39,8 @@ from transactional_api.payments.router import router as payments_router
 from transactional_api.payments.sandbox import SandboxChannel
 from transactional_api.payments.secret import webhook_secret
 from transactional_api.recommendations.router import router as recommendations_router
+from transactional_api.search import jobs as search_jobs
+from transactional_api.search.router import router as search_router
 
 log = logging.getLogger("flywheel.api")
 
@@ -79,6 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.order_sweeper_interval_seconds > 0:
             jobs.append(Periodic("order-sweeper", settings.order_sweeper_interval_seconds,
                                  lambda: _sweep(sessions)).start())
+        if settings.reservation_sweeper_interval_seconds > 0:
+            strategy = load_strategy(settings.allocation_strategy)
+            jobs.append(Periodic("stock-sweeper", settings.reservation_sweeper_interval_seconds,
+                                 lambda: _sweep_stock(sessions, strategy)).start())
         channels = app.state.payment_channels
         if "sandbox" in channels:
             jobs.append(Periodic("sandbox-provider", 0.2,
@@ -90,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                      older_than_seconds=settings.payment_reconcile_after_seconds,
                                      clock_skew_seconds=settings.payment_clock_skew_seconds),
                                  ).start())
+        jobs += search_jobs.start(app_state=app.state, sessions=sessions,
+                                  read_sessions=app.state.read_sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -120,15 +133,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
                        simulated_clock=settings.simulated_clock)
-    for router in (accounts_router, catalog_router, cart_router, orders_router,
+    for router in (accounts_router, catalog_router, inventory_router, cart_router, orders_router,
                    payments_router, events_router, recommendations_router):
         app.include_router(router, responses=ERROR_RESPONSES)
+    app.include_router(catalog_io_router, responses=ERROR_RESPONSES)
+    app.include_router(search_router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def _sweep_stock(sessions, strategy) -> None:
+    """Lapsed holds return and due pre-sales take stock, whichever process made them."""
+    with transaction(sessions) as s:
+        expired = inventory.expire_due(session=s)
+    with transaction(sessions) as s:
+        allocated = inventory.allocate_presales(session=s, today=clock.now().date(),
+                                                strategy=strategy)
+    if expired or allocated:
+        log.info("stock sweep", extra={"expired": expired, "allocated": allocated})
 
 
 def _sweep(sessions) -> None:

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
     order_payment_timeout_seconds: int = 15 * 60
+    # "package.module:function" choosing the locations an order ships from (see
+    # inventory/allocation.py for the contract).
+    allocation_strategy: str = "transactional_api.inventory.allocation:prefer_single_location"
+    reservation_sweeper_interval_seconds: float = Field(5.0, ge=0, description="0 disables")
     order_sweeper_interval_seconds: float = Field(30.0, description="0 disables the sweeper")
     payment_webhook_secret: str | None = Field(
         None, min_length=16, description="HMAC secret shared with the payment channel; unset: "

@@ -6,8 +6,9 @@ oltp.* table in one DuckDB transaction, so dbt never sees half a snapshot.
 """
 
 
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -25,8 +26,9 @@ from transactional_api.core.models import Base
 log = logging.getLogger(__name__)
 
 SNAPSHOT_TABLES: tuple[str, ...] = (
-    "users", "categories", "products", "skus", "stock_levels", "orders", "order_items",
-    "payments",
+    "users", "merchants", "brands", "categories", "products", "product_status_changes",
+    "skus", "bundle_components", "warehouses", "stock_levels", "presale_allotments", "orders",
+    "order_items", "payments",
 )
 # Credentials never leave the OLTP database.
 # Secrets and request plumbing stay in the OLTP: nothing downstream may depend on them.
@@ -42,8 +44,15 @@ def snapshot_columns(table: str) -> list[sa.Column]:
 
 
 def _arrow_type(column: sa.Column) -> tuple[pa.DataType, str]:
+    """Arrow and DuckDB types of a snapshot column.
+
+    JSON columns land as JSON text (VARCHAR): staging parses what it needs, and the same
+    text reads on any engine a later dbt target runs on.
+    """
     if isinstance(column.type, UTCDateTime | sa.DateTime):
         return pa.timestamp("us"), "TIMESTAMP"
+    if isinstance(column.type, sa.Date):
+        return pa.date32(), "DATE"
     if isinstance(column.type, sa.Boolean):
         return pa.bool_(), "BOOLEAN"
     if isinstance(column.type, sa.Integer):
@@ -55,6 +64,20 @@ def _naive_utc(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def _json_text(value: Any) -> str | None:
+    # Keys sorted so an unchanged value gives the same text on every snapshot.
+    if value is None:
+        return None
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _converter(column: sa.Column) -> Callable[[Any], Any]:
+    """How one column's Python values become the values Arrow takes."""
+    if isinstance(column.type, sa.JSON):
+        return _json_text
+    return _naive_utc
 
 
 @contextmanager
@@ -96,7 +119,10 @@ def read_oltp(url: str) -> dict[str, pa.Table]:
             columns = snapshot_columns(name)
             schema = pa.schema([(c.name, _arrow_type(c)[0]) for c in columns])
             rows = conn.execute(sa.select(*columns)).all() if name in existing else []
-            data = {c.name: [_naive_utc(r[i]) for r in rows] for i, c in enumerate(columns)}
+            data = {}
+            for i, column in enumerate(columns):
+                convert = _converter(column)
+                data[column.name] = [convert(r[i]) for r in rows]
             tables[name] = pa.Table.from_pydict(data, schema=schema)
     return tables
 

@@ -11,7 +11,8 @@ def test_category_tree_and_paginated_products(api, admin):
     for i in range(5):
         r = admin.post("/v1/admin/products", json={
             "category_id": child["id"], "name": f"Trail runner {i}",
-            "skus": [{"code": f"TR-{i}", "name": "42", "price_cents": 5000 + i, "stock": 3}]})
+            "skus": [{"code": f"TR-{i}", "name": "42", "price_cents": 5000 + i, "stock": 3}],
+            "status": "listed"})
         assert r.status_code == 201
     with api.client() as c:
         page1 = c.get("/v1/products", params={"limit": 2}).json()
@@ -21,7 +22,8 @@ def test_category_tree_and_paginated_products(api, admin):
         assert len(ids) == 3
         found = c.get("/v1/products", params={"q": "RUNNER 3"}).json()
         assert [p["name"] for p in found["items"]] == ["Trail runner 3"]
-        assert c.get("/v1/products", params={"category_id": root["id"]}).json()["total"] == 0
+        # a category filters its whole subtree
+        assert c.get("/v1/products", params={"category_id": root["id"]}).json()["total"] == 5
         one = c.get(f"/v1/products/{found['items'][0]['id']}").json()
         assert one["skus"][0]["price_cents"] == 5003 and one["skus"][0]["available"] == 3
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from tests.conftest import create_product, make_settings, register, run_api
+from transactional_api.events.contract import ORDER_EVENTS
 from transactional_api.events.models import OutboxEvent
 from transactional_api.orders.models import Order
 
@@ -33,8 +34,11 @@ def test_order_snapshots_prices_and_reserves_stock(api, admin):
         assert again["total_cents"] == 2500 and again["items"][0]["unit_price_cents"] == 1250
         assert _stock(c, product["id"]) == 3
     with api.sessions() as s:
-        types = list(s.scalars(select(OutboxEvent.event_type)))
-    assert types == ["order_created"]
+        types = list(s.scalars(select(OutboxEvent.event_type).where(
+            OutboxEvent.event_type.in_(ORDER_EVENTS))))
+        held = s.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.event_type == "stock_moved", OutboxEvent.record.contains('"reserved"')))
+    assert types == ["order_created"] and held == 1
 
 
 def test_clients_cannot_send_prices(api, admin):
@@ -129,8 +133,11 @@ def test_bad_order_input_changes_nothing(api, admin):
         assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
         assert _stock(c, product["id"]) == 5
     assert _order_count(api) == 0
-    with api.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    with api.sessions() as s:  # no order event and no stock hold was written
+        assert s.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.event_type.in_(ORDER_EVENTS))) == 0
+        assert s.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.record.contains('"reserved"'))) == 0
 
 
 def test_unpaid_orders_expire_and_release_stock(tmp_path, redis_server):

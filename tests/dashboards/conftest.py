@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -92,3 +92,112 @@ def warehouse(settings_env):
     finally:
         connection.close()
     return {"kpis": kpis, "funnel": funnel, "first_day": FIRST_DAY, "days": DAYS}
+
+
+# --- stock and search marts ------------------------------------------------------------
+STOCK_MARTS_DDL = {
+    "dim_skus": "sku_id varchar, product_id varchar, product_name varchar, sku_code varchar, "
+                "sku_name varchar",
+    "dim_warehouses": "warehouse_id varchar, warehouse_code varchar, warehouse_name varchar",
+    "fct_daily_stock_positions": "position_date date, sku_id varchar, warehouse_id varchar, "
+                                 "product_id varchar, on_hand bigint, reserved bigint, "
+                                 "sellable bigint, units_in bigint, units_out bigint, "
+                                 "units_deducted bigint, units_reserved bigint, "
+                                 "units_released bigint, units_expired bigint, "
+                                 "movements bigint",
+    "fct_stock_alerts": "alert_id varchar, alerted_at timestamp, alert_date date, "
+                        "sku_id varchar, sku_code varchar, sku_name varchar, "
+                        "product_id varchar, product_name varchar, warehouse_id varchar, "
+                        "warehouse_name varchar, sellable_units bigint, safety_stock bigint, "
+                        "is_latest boolean, current_on_hand bigint, current_reserved bigint, "
+                        "current_sellable bigint, current_safety_stock bigint, "
+                        "is_still_low boolean",
+    "fct_daily_searches": "search_date date, search_query varchar, search_source varchar, "
+                          "searches bigint, zero_result_searches bigint, "
+                          "avg_results_count double",
+}
+
+
+def _day(offset: int) -> date:
+    return FIRST_DAY + timedelta(days=offset)
+
+
+def _positions() -> pd.DataFrame:
+    rows = []
+    for offset in range(DAYS):  # s1 at the main warehouse every day, one unit sold a day
+        on_hand, reserved = 20 - offset, offset % 3
+        rows.append((_day(offset), "s1", "default", "p1", on_hand, reserved, on_hand - reserved,
+                     0, 1, 1, 0, 0, 0, 1))
+    for offset in range(5, DAYS):  # s2 at the north store from day 5, level flat
+        rows.append((_day(offset), "s2", "north", "p2", 5, 1, 4, 5 if offset == 5 else 0, 0,
+                     0, 1 if offset == 5 else 0, 0, 0, 1 if offset == 5 else 0))
+    columns = ["position_date", "sku_id", "warehouse_id", "product_id", "on_hand", "reserved",
+               "sellable", "units_in", "units_out", "units_deducted", "units_reserved",
+               "units_released", "units_expired", "movements"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _alerts() -> pd.DataFrame:
+    def alert(alert_id, offset, sku, code, product, location, name, latest, current, low):
+        at = datetime.combine(_day(offset), datetime.min.time()) + timedelta(hours=9)
+        return (alert_id, at, at.date(), sku, code, code, "p1" if sku == "s1" else "p2",
+                product, location, name, 3, 4, latest, current + 1, 1, current, 4, low)
+
+    return pd.DataFrame([
+        alert("a-old", 2, "s1", "S1", "Mug", "default", "Main warehouse", False, 7, False),
+        alert("a-s1", 9, "s1", "S1", "Mug", "default", "Main warehouse", True, 7, False),
+        alert("a-s2", 11, "s2", "S2", "Teapot", "north", "North store", True, 4, True),
+    ])
+
+
+# (day offset, query, searches, zero-result searches, mean results)
+SEARCH_ROWS = [
+    (0, "mug", 5, 0, 4.0),
+    (1, "kettle", 3, 3, 0.0),
+    (8, "mug", 1, 0, 2.0),
+    (12, "spoon", 2, 1, 0.5),
+    (13, "", 4, 0, 10.0),
+]
+
+
+def _searches() -> pd.DataFrame:
+    return pd.DataFrame(
+        [(_day(o), q, "server", n, z, avg) for o, q, n, z, avg in SEARCH_ROWS],
+        columns=["search_date", "search_query", "search_source", "searches",
+                 "zero_result_searches", "avg_results_count"],
+    )
+
+
+def _create_stock_marts(path, frames: dict[str, pd.DataFrame] | None) -> None:
+    connection = duckdb.connect(str(path))
+    try:
+        for table, ddl in STOCK_MARTS_DDL.items():
+            connection.execute(f"create table marts.{table} ({ddl})")
+            if frames and table in frames:
+                frame = frames[table]  # noqa: F841 (read by DuckDB by name)
+                connection.execute(f"insert into marts.{table} select * from frame")
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def stock_warehouse(warehouse, settings_env):
+    """The KPI warehouse plus the stock and search marts, with a small hand-made story."""
+    frames = {
+        "dim_skus": pd.DataFrame([("s1", "p1", "Mug", "S1", "Mug 300 ml"),
+                                  ("s2", "p2", "Teapot", "S2", "Teapot 1 l")]),
+        "dim_warehouses": pd.DataFrame([("default", "default", "Main warehouse"),
+                                        ("north", "north", "North store")]),
+        "fct_daily_stock_positions": _positions(),
+        "fct_stock_alerts": _alerts(),
+        "fct_daily_searches": _searches(),
+    }
+    _create_stock_marts(settings_env.published_warehouse_path, frames)
+    return {**warehouse, **frames}
+
+
+@pytest.fixture
+def empty_stock_warehouse(warehouse, settings_env):
+    """KPIs, but the stock and search marts are empty (a shop with no stock moves yet)."""
+    _create_stock_marts(settings_env.published_warehouse_path, None)
+    return warehouse

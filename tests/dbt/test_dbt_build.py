@@ -1,11 +1,19 @@
 """dbt build over the shop story (tests/dbt/shop_story.py): metric definitions hold."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
 
-from tests.dbt.shop_story import PAID_ORDERS, REFUNDS_DUE, T0, story_events
+from tests.dbt.shop_story import (
+    ADMIN,
+    PAID_ORDERS,
+    REFUNDS_DUE,
+    STOCK_ALERTS,
+    T0,
+    story_events,
+)
+from transactional_api.events.contract import ALL_EVENTS
 
 # The mart columns other packages rely on, as the shared spec fixes them.
 SPEC_MARTS = {
@@ -19,7 +27,27 @@ SPEC_MARTS = {
     "dim_users": ["user_id", "role", "created_at", "first_order_at", "last_order_at",
                   "paid_orders", "lifetime_value_cents"],
     "dim_products": ["product_id", "product_name", "category_id", "category_name",
-                     "min_price_cents", "max_price_cents", "sku_count", "created_at"],
+                     "min_price_cents", "max_price_cents", "sku_count", "created_at",
+                     "category_path", "merchant_id", "merchant_name", "brand_id",
+                     "brand_name", "product_status", "product_kind", "labels", "sold_count",
+                     "listed_at", "updated_at"],
+    "dim_skus": ["sku_id", "product_id", "product_name", "sku_code", "sku_name", "sku_kind",
+                 "price_cents", "currency", "weight_grams", "length_cm", "width_cm",
+                 "height_cm", "ship_from_date", "presale_quota", "presale_taken",
+                 "bundle_components", "created_at"],
+    "dim_warehouses": ["warehouse_id", "warehouse_code", "warehouse_name", "warehouse_kind",
+                       "regions", "priority", "is_active", "created_at"],
+    "fct_daily_stock_positions": ["position_date", "sku_id", "warehouse_id", "product_id",
+                                  "on_hand", "reserved", "sellable", "units_in", "units_out",
+                                  "units_deducted", "units_reserved", "units_released",
+                                  "units_expired", "movements"],
+    "fct_stock_alerts": ["alert_id", "alerted_at", "alert_date", "sku_id", "sku_code",
+                         "sku_name", "product_id", "product_name", "warehouse_id",
+                         "warehouse_name", "sellable_units", "safety_stock", "is_latest",
+                         "current_on_hand", "current_reserved", "current_sellable",
+                         "current_safety_stock", "is_still_low"],
+    "fct_daily_searches": ["search_date", "search_query", "search_source", "searches",
+                           "zero_result_searches", "avg_results_count"],
     "fct_daily_kpis": ["kpi_date", "gmv_cents", "paid_orders", "aov_cents", "buyers",
                        "sessions", "converted_sessions", "conversion_rate", "refunds_due",
                        "refunds_due_cents"],
@@ -118,7 +146,7 @@ def test_conversion_rate_is_converted_over_sessions(story_warehouse):
 def test_staging_drops_duplicate_event_ids(story_warehouse):
     first, second = story_events()
     repeated = [e for e in second if e in first]
-    assert len(repeated) == 2  # the story's redeliveries
+    assert len(repeated) == 3  # the story's redeliveries
     raw = story_warehouse.execute("SELECT count(*) FROM raw.events").fetchone()[0]
     staged, distinct = story_warehouse.execute(
         "SELECT count(*), count(DISTINCT event_id) FROM staging.stg_flywheel__events"
@@ -198,3 +226,158 @@ def test_dbt_build_passes_on_an_empty_shop(empty_shop_build):
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         for mart in SPEC_MARTS:
             assert conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] == 0
+
+
+# --- catalog, stock and search (issue 7) ----------------------------------------------
+DAY1, DAY2, DAY3 = date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 5)
+POSITION_COLUMNS = ("on_hand", "reserved", "sellable", "units_in", "units_out",
+                    "units_deducted", "units_reserved", "units_released", "units_expired",
+                    "movements")
+
+
+def test_daily_stock_positions_follow_the_ledger(story_warehouse):
+    rows = story_warehouse.execute(
+        f"SELECT position_date, sku_id, warehouse_id, {', '.join(POSITION_COLUMNS)} "
+        "FROM marts.fct_daily_stock_positions").fetchall()
+    positions = {r[:3]: dict(zip(POSITION_COLUMNS, r[3:], strict=True)) for r in rows}
+    # Worked out by hand from the story's ledger (shop_story.STOCK_MOVES).
+    expected = {
+        # receive 10, reserve 1 + 2, deduct 2 (paid), expire 1: 10 - 2 on hand, 3 - 2 - 1 held
+        (DAY1, "s1", "default"): dict(on_hand=8, reserved=0, sellable=8, units_in=10,
+                                      units_out=2, units_deducted=2, units_reserved=3,
+                                      units_released=0, units_expired=1, movements=5),
+        # nothing moves: yesterday's levels carry over, every flow is 0
+        (DAY2, "s1", "default"): dict(on_hand=8, reserved=0, sellable=8, units_in=0,
+                                      units_out=0, units_deducted=0, units_reserved=0,
+                                      units_released=0, units_expired=0, movements=0),
+        # reserve 4, receive 10
+        (DAY3, "s1", "default"): dict(on_hand=18, reserved=4, sellable=14, units_in=10,
+                                      units_out=0, units_deducted=0, units_reserved=4,
+                                      units_released=0, units_expired=0, movements=2),
+        # first movement of s2 at the north store: receive 5, write off 1, reserve 2
+        (DAY2, "s2", "north"): dict(on_hand=4, reserved=2, sellable=2, units_in=5,
+                                    units_out=1, units_deducted=0, units_reserved=2,
+                                    units_released=0, units_expired=0, movements=3),
+        # release 2, reserve 3
+        (DAY3, "s2", "north"): dict(on_hand=4, reserved=3, sellable=1, units_in=0,
+                                    units_out=0, units_deducted=0, units_reserved=3,
+                                    units_released=2, units_expired=0, movements=2),
+    }
+    # Exactly these rows: no day before a location's first movement, none after the
+    # warehouse's last day (DAY3), and the redelivered and re-emitted movements count once.
+    assert positions == expected
+
+
+def test_stock_positions_end_on_the_latest_event_day(story_warehouse):
+    last_event_day = story_warehouse.execute(
+        "SELECT max(occurred_at)::DATE FROM staging.stg_flywheel__events").fetchone()[0]
+    assert last_event_day == DAY3  # pay3's refund, the story's last event
+    latest = story_warehouse.execute(
+        "SELECT sku_id, warehouse_id, max(position_date) FROM marts.fct_daily_stock_positions "
+        "GROUP BY 1, 2").fetchall()
+    assert {r[2] for r in latest} == {DAY3}
+
+
+def test_stock_alerts_carry_names_and_the_level_now(story_warehouse):
+    rows = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT alert_id, alerted_at, product_name, sku_code, warehouse_name, sellable_units, "
+        "safety_stock, is_latest, current_sellable, is_still_low FROM marts.fct_stock_alerts"
+    ).fetchall()}
+    at = {alert: when.replace(tzinfo=None) for alert, (when, *_) in STOCK_ALERTS.items()}
+    assert rows == {
+        # s2 at the north store fell to 2 (safety 2) on DAY2, then to 1 on DAY3; the snapshot
+        # shows 4 on hand, 3 reserved: 1 sellable, still low
+        "alert-s2-day2": (at["alert-s2-day2"], "Teapot", "S2", "North store", 2, 2, False, 1,
+                          True),
+        "alert-s2-day3": (at["alert-s2-day3"], "Teapot", "S2", "North store", 1, 2, True, 1,
+                          True),
+        # s1 fell to 4 (safety 5), then 10 arrived: 18 on hand, 4 reserved, 14 sellable
+        "alert-s1-day3": (at["alert-s1-day3"], "Mug", "S1", "Main warehouse", 4, 5, True, 14,
+                          False),
+    }
+
+
+def test_daily_searches_count_one_source_per_day(story_warehouse):
+    rows = {r[:2]: r[2:] for r in story_warehouse.execute(
+        "SELECT search_date, search_query, search_source, searches, zero_result_searches, "
+        "avg_results_count FROM marts.fct_daily_searches").fetchall()}
+    assert rows == {
+        # DAY1: only the storefront reported searches, so they count
+        (DAY1, "mug"): ("client", 1, 0, 3.0),
+        (DAY1, "kettle"): ("client", 1, 1, 0.0),
+        # DAY2: the API reported searches; the storefront's "mug" that day is the same
+        # search seen twice and does not count. " MUG " and "mug" are one query.
+        (DAY2, "mug"): ("server", 2, 0, 2.0),  # 3 and 1 results
+        (DAY2, "kettle"): ("server", 1, 1, 0.0),
+        (DAY2, ""): ("server", 1, 0, 3.0),  # filters only, no query
+    }
+    staged = dict(story_warehouse.execute(
+        "SELECT search_source, count(*) FROM staging.stg_flywheel__searches GROUP BY 1"
+    ).fetchall())
+    assert staged == {"client": 3, "server": 4}  # staging keeps both, marked
+
+
+def test_back_office_and_server_events_make_no_sessions(story_warehouse):
+    types = {r[0] for r in story_warehouse.execute(
+        "SELECT DISTINCT event_type FROM intermediate.int_events_sessionized").fetchall()}
+    back_office = {"product_status_changed", "sku_price_changed", "stock_moved", "stock_low",
+                   "presale_allocated", "search_performed", "virtual_fulfilment"}
+    assert back_office <= set(ALL_EVENTS)
+    assert not types & back_office
+    visitors = {r[0] for r in story_warehouse.execute(
+        "SELECT visitor_key FROM marts.fct_sessions").fetchall()}
+    # the operator's catalog and stock work, and a server-side search by an otherwise
+    # silent visitor, are no sessions
+    assert ADMIN not in visitors
+    assert "a9" not in visitors
+    # u1's only event on DAY2 is a presale allocation: no session that day either
+    u1_days = {r[0] for r in story_warehouse.execute(
+        "SELECT session_date FROM marts.fct_sessions WHERE user_id = 'u1'").fetchall()}
+    assert DAY2 not in u1_days
+    steps = {r[0] for r in story_warehouse.execute(
+        "SELECT DISTINCT step FROM marts.fct_funnel_daily").fetchall()}
+    assert steps == {"product_view", "add_to_cart", "checkout_started", "order_created",
+                     "order_paid"}
+
+
+def test_dim_products_has_the_catalog_around_each_product(story_warehouse):
+    rows = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT product_id, category_path, merchant_name, brand_name, product_status, "
+        "product_kind, labels, listed_at, sku_count FROM marts.dim_products").fetchall()}
+    assert rows == {
+        "p1": ("Home > Kitchen", "Self-operated", "Acme", "listed", "standard",
+               ["new", "bestseller"], datetime(2025, 3, 2, 10, 0), 2),
+        "p2": ("Home > Kitchen", "Nordic Goods", None, "delisted", "mixed", [], None, 2),
+        "p3": ("Home", "Self-operated", None, "draft", "virtual", [], None, 1),
+        "p4": ("Home", "Self-operated", None, "pending_review", "presale", [], None, 1),
+    }
+
+
+def test_dim_skus_and_warehouses(story_warehouse):
+    skus = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT sku_id, sku_kind, ship_from_date, presale_quota, presale_taken, "
+        "bundle_components FROM marts.dim_skus").fetchall()}
+    assert skus["s2x"] == ("bundle", None, None, None, 2)
+    assert skus["s4"] == ("presale", date(2025, 4, 1), 50, 3, 0)
+    assert skus["s3"][0] == "virtual"
+    warehouses = {r[0]: r[1:] for r in story_warehouse.execute(
+        "SELECT warehouse_id, warehouse_name, regions, is_active FROM marts.dim_warehouses"
+    ).fetchall()}
+    assert warehouses == {"default": ("Main warehouse", ["*"], True),
+                          "north": ("North store", ["RS", "SC"], True)}
+
+
+def test_catalog_event_staging(story_warehouse):
+    changes = story_warehouse.execute(
+        "SELECT product_id, from_status, to_status, actor_user_id "
+        "FROM staging.stg_flywheel__product_status_changes ORDER BY changed_at").fetchall()
+    assert changes == [("p1", "draft", "pending_review", ADMIN),
+                       ("p1", "pending_review", "listed", ADMIN)]
+    prices = story_warehouse.execute(
+        "SELECT sku_id, old_price_cents, new_price_cents "
+        "FROM staging.stg_flywheel__sku_price_changes").fetchall()
+    assert prices == [("s1", 550, 500)]
+    fulfilments = story_warehouse.execute(
+        "SELECT order_id, sku_id, quantity, status, amount_cents "
+        "FROM staging.stg_flywheel__virtual_fulfilments").fetchall()
+    assert fulfilments == [("o5", "s3", 1, "fulfilled", 1000)]

@@ -92,7 +92,7 @@ def test_kill_9_during_orders_and_payments_recovers_within_10s(tmp_path, redis_s
             sku = c.post("/v1/admin/products", headers=admin, json={
                 "category_id": cat, "name": "Crash item",
                 "skus": [{"code": "CRASH", "name": "one", "price_cents": 500,
-                          "stock": 100_000}]}).json()["skus"][0]["id"]
+                          "stock": 100_000}], "status": "listed"}).json()["skus"][0]["id"]
             tokens = [c.post("/v1/auth/register", json={
                 "email": f"crash{i}@example.com", "password": "crash-password"}
             ).json()["token"] for i in range(6)]

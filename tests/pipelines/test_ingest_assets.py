@@ -1,6 +1,7 @@
 """Ingest: landed files are loaded once each; OLTP tables are snapshotted and replaced."""
 
-from datetime import UTC, datetime, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 import duckdb
@@ -127,6 +128,33 @@ def test_oltp_snapshot_replaces_tables_and_parses_sqlite_timestamps(tmp_path):
     assert paid_at == story.PAID_ORDERS["o1"][2].replace(tzinfo=None)  # ...the warehouse a time
     assert types["paid_at"] == "TIMESTAMP" and types["total_cents"] == "BIGINT"
     assert "password_hash" not in user_columns
+
+
+def test_oltp_snapshot_lands_json_as_text_and_dates_as_dates(tmp_path):
+    url = f"sqlite:///{tmp_path / 'oltp.sqlite3'}"
+    story.build_oltp(url)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        write_snapshot(conn, read_oltp(url))
+        labels, spec = conn.execute(
+            "SELECT labels, spec FROM oltp.products WHERE id = 'p1'").fetchone()
+        regions = conn.execute(
+            "SELECT regions FROM oltp.warehouses WHERE id = 'north'").fetchone()[0]
+        ship_from = conn.execute(
+            "SELECT ship_from_date FROM oltp.skus WHERE id = 's4'").fetchone()[0]
+        types = dict(conn.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'oltp'").fetchall())
+        tables = {r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'oltp'"
+        ).fetchall()}
+    assert json.loads(labels) == ["new", "bestseller"] and json.loads(spec) == {}
+    assert json.loads(regions) == ["RS", "SC"]
+    assert ship_from == date(2025, 4, 1)
+    assert types["skus.ship_from_date"] == types["presale_allotments.ship_from_date"] == "DATE"
+    assert types["products.labels"] == "VARCHAR" and types["warehouses.active"] == "BOOLEAN"
+    assert {"merchants", "brands", "warehouses", "bundle_components", "presale_allotments",
+            "product_status_changes"} <= tables
+    assert "stock_reservations" not in tables
 
 
 def test_oltp_snapshot_of_a_database_without_tables(tmp_path):

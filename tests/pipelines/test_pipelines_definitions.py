@@ -11,9 +11,12 @@ from transactional_api.events.lake import land
 MARTS = (
     "fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
     "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
+    "dim_skus", "dim_warehouses", "fct_daily_stock_positions", "fct_stock_alerts",
+    "fct_daily_searches",
 )
 OLTP = ("users", "categories", "products", "skus", "stock_levels", "orders", "order_items",
-        "payments")
+        "payments", "merchants", "brands", "warehouses", "bundle_components",
+        "presale_allotments", "product_status_changes")
 
 
 def _asset_keys() -> set[str]:
@@ -30,6 +33,8 @@ def test_every_asset_is_present():
         "raw_events", *(f"oltp/{t}" for t in OLTP), *(f"marts/{m}" for m in MARTS),
         "staging/stg_flywheel__events", "intermediate/int_events_sessionized",
         "recommender_model", "published_features", "published_warehouse",
+        "published_hot_searches", "staging/stg_flywheel__stock_movements",
+        "staging/stg_flywheel__searches",
     }
     assert expected <= keys
 
@@ -41,6 +46,7 @@ def test_assets_are_grouped_by_folder():
     assert groups["marts/fct_orders"] == groups["staging/stg_flywheel__events"] == "transform"
     assert groups["recommender_model"] == "ml"
     assert groups["published_features"] == groups["published_warehouse"] == "serve"
+    assert groups["published_hot_searches"] == "serve"
 
 
 def test_dbt_sources_depend_on_the_ingest_assets():
@@ -52,6 +58,11 @@ def test_dbt_sources_depend_on_the_ingest_assets():
     assert {p.to_user_string() for p in orders} == {"oltp/orders"}
     model_parents = graph.get(dg.AssetKey("recommender_model")).parent_keys
     assert dg.AssetKey(["marts", "fct_product_interactions"]) in model_parents
+    hot_parents = graph.get(dg.AssetKey("published_hot_searches")).parent_keys
+    assert hot_parents == {dg.AssetKey(["marts", "fct_daily_searches"])}
+    for table in ("merchants", "warehouses", "stock_levels"):
+        staged = graph.get(dg.AssetKey(["staging", f"stg_oltp__{table}"])).parent_keys
+        assert staged == {dg.AssetKey(["oltp", table])}
 
 
 def test_dbt_tests_are_asset_checks():

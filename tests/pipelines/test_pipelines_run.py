@@ -9,6 +9,7 @@ from pipelines import run
 from tests.dbt import shop_story as story
 from transactional_api.events.lake import land
 from transactional_api.recommendations import keys
+from transactional_api.search.keys import HOT_SEARCHES
 
 
 def test_run_materializes_everything_and_is_repeatable(flywheel_env, redis_url, capsys):
@@ -29,6 +30,10 @@ def test_run_materializes_everything_and_is_repeatable(flywheel_env, redis_url, 
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     assert "p1" in [pid for pid, _ in json.loads(client.get(keys.POPULAR))]
     assert client.hget(keys.user_tags("u2"), "rfm_segment")
+    # The story's searches up to its last search day: "mug" once (storefront, DAY1) and
+    # twice (API, DAY2); "kettle" once each day; the filter-only search is no suggestion.
+    assert json.loads(client.get(HOT_SEARCHES)) == [
+        {"query": "mug", "searches": 3}, {"query": "kettle", "searches": 2}]
 
     assert run.main([]) == 0  # nothing new landed: same warehouse, same features
     with duckdb.connect(str(flywheel_env.published_warehouse_path), read_only=True) as conn:
@@ -49,3 +54,4 @@ def test_run_can_skip_features_without_redis(flywheel_env, capsys):
     out = capsys.readouterr().out
     assert "materialized published_warehouse" in out
     assert "published_features" not in out
+    assert "published_hot_searches" not in out

@@ -10,8 +10,10 @@ import redis
 from pipelines.ml.recommender_model import model_path, write_json_atomically
 from pipelines.resources import RedisResource, WarehouseResource
 from pipelines.serve.features import build_features, publish, published_features
+from pipelines.serve.hot_searches import published_hot_searches, read_hot_searches
 from pipelines.serve.warehouse_copy import published_warehouse
 from transactional_api.recommendations import keys
+from transactional_api.search.keys import HOT_SEARCHES
 
 MODEL_A = {
     "popular": [["p1", 9.0], ["p2", 4.0]],
@@ -85,3 +87,56 @@ def test_published_warehouse_is_a_whole_copy(flywheel_env):
         with duckdb.connect(str(source)) as conn:
             conn.execute("INSERT INTO marts.fct_orders VALUES (1000)")
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def _daily_searches(warehouse_path, rows) -> None:
+    with duckdb.connect(str(warehouse_path)) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        conn.execute(
+            "CREATE OR REPLACE TABLE marts.fct_daily_searches (search_date DATE, "
+            "search_query VARCHAR, search_source VARCHAR, searches BIGINT, "
+            "zero_result_searches BIGINT, avg_results_count DOUBLE)")
+        for row in rows:
+            conn.execute(
+                "INSERT INTO marts.fct_daily_searches VALUES (?, ?, 'server', ?, 0, 1.0)", row)
+
+
+def test_hot_searches_are_the_last_7_days_of_the_warehouse(flywheel_env):
+    # The warehouse's latest search day is 03-20: the window is 03-14..03-20, whatever today is.
+    _daily_searches(flywheel_env.resolved_warehouse_path, [
+        ("2025-03-20", "mug", 2), ("2025-03-14", "mug", 1),  # 3 in the window
+        ("2025-03-13", "mug", 50),  # one day too old
+        ("2025-03-18", "teapot", 3),  # 3, ties with mug: alphabetical
+        ("2025-03-19", "kettle", 4),
+        ("2025-03-20", "", 99),  # filters only: no query to suggest
+        ("2025-03-15", "spoon", 1),
+    ])
+    hot = read_hot_searches(WarehouseResource())
+    assert hot == [{"query": "kettle", "searches": 4}, {"query": "mug", "searches": 3},
+                   {"query": "teapot", "searches": 3}, {"query": "spoon", "searches": 1}]
+    assert read_hot_searches(WarehouseResource(), limit=2) == hot[:2]
+
+
+def test_published_hot_searches_replace_the_list_in_redis(flywheel_env, redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.set(HOT_SEARCHES, json.dumps([{"query": "old", "searches": 9}]))
+    _daily_searches(flywheel_env.resolved_warehouse_path,
+                    [("2025-03-20", "mug", 2), ("2025-03-19", "kettle", 5)])
+    resources = {"warehouse": WarehouseResource(), "redis_store": RedisResource()}
+    assert dg.materialize([published_hot_searches], resources=resources).success
+    assert json.loads(client.get(HOT_SEARCHES)) == [
+        {"query": "kettle", "searches": 5}, {"query": "mug", "searches": 2}]
+
+    # No searches any more: the list empties rather than keeping stale suggestions.
+    _daily_searches(flywheel_env.resolved_warehouse_path, [])
+    assert dg.materialize([published_hot_searches], resources=resources).success
+    assert json.loads(client.get(HOT_SEARCHES)) == []
+    client.close()
+
+
+def test_hot_searches_survive_a_features_publish(flywheel_env, redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.set(HOT_SEARCHES, json.dumps([{"query": "mug", "searches": 1}]))
+    publish(client, *build_features(MODEL_B, []), {"published_at": "x"})
+    assert json.loads(client.get(HOT_SEARCHES)) == [{"query": "mug", "searches": 1}]
+    client.close()

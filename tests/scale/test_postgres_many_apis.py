@@ -39,7 +39,8 @@ def test_race_across_processes_on_postgres(two_apis, postgres_url):
                      headers=admin).json()
     product = httpx.post(f"{b}/v1/admin/products", headers=admin, json={
         "category_id": cat["id"], "name": "Last units",
-        "skus": [{"code": "PG-1", "name": "one", "price_cents": 1500, "stock": 10}]}).json()
+        "skus": [{"code": "PG-1", "name": "one", "price_cents": 1500, "stock": 10}],
+        "status": "listed"}).json()
     sku = product["skus"][0]["id"]
     tokens = [_token(two_apis[i % 2], f"pg{i}@example.com") for i in range(40)]
     barrier = threading.Barrier(len(tokens))

@@ -126,12 +126,13 @@ def clear(*, session: Session, user_id: str) -> None:
 def view(*, session: Session, owner: Owner, currency: str) -> CartOut:
     cart = _find(session, owner)
     items = cart.items if cart else []
-    found = catalog.skus_for_order(session=session, sku_ids=[i.sku_id for i in items])
+    found = catalog.skus_for_order(session=session, sku_ids=[i.sku_id for i in items],
+                                   strict=False)
     out = []
     for item in items:
         if item.sku_id not in found:  # delisted since it was added
             continue
-        sku, product = found[item.sku_id]
+        sku, product = found[item.sku_id].sku, found[item.sku_id].product
         out.append(CartLineOut(sku_id=sku.id, product_id=product.id,
                                name=f"{product.name} — {sku.name}",
                                unit_price_cents=sku.price_cents, quantity=item.quantity,

@@ -40,7 +40,7 @@ class BenchApi:
             return c.post("/v1/admin/products", json={
                 "category_id": category["id"], "name": f"Bench item {run}",
                 "skus": [{"code": f"BENCH-{run}", "name": "one", "price_cents": price_cents,
-                          "stock": stock}]}).raise_for_status().json()
+                          "stock": stock}], "status": "listed"}).raise_for_status().json()
 
 
 def _free_port() -> int:

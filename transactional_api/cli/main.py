@@ -10,6 +10,7 @@ import sys
 from transactional_api.cli.bench import add_bench
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
+from transactional_api.cli.imports import add_imports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_demo(sub)
     add_bench(sub)
+    add_imports(sub)
     return parser
 
 

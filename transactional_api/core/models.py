@@ -2,14 +2,37 @@
 
 from transactional_api.accounts.models import AuthToken, User
 from transactional_api.cart.models import Cart, CartItem
-from transactional_api.catalog.models import Category, Product, Sku
+from transactional_api.catalog.models import (
+    Brand,
+    Category,
+    Merchant,
+    Product,
+    ProductStatusChange,
+    Sku,
+)
 from transactional_api.core.db import Base
 from transactional_api.events.models import OutboxEvent
-from transactional_api.inventory.models import StockLevel, StockMovement
+from transactional_api.inventory.models import (
+    BundleComponent,
+    PresaleAllotment,
+    StockLevel,
+    StockMovement,
+    StockReservation,
+    Warehouse,
+)
 from transactional_api.orders.models import Order, OrderItem
 from transactional_api.payments.models import Payment, PaymentEvent
+from transactional_api.search.models import (
+    SearchDocument,
+    SearchDocumentCategory,
+    SearchDocumentLabel,
+    SearchSyncState,
+)
 
 __all__ = [
     "AuthToken", "Base", "Cart", "CartItem", "Category", "Order", "OrderItem", "OutboxEvent",
     "Payment", "PaymentEvent", "Product", "Sku", "StockLevel", "StockMovement", "User",
+    "Brand", "Merchant", "ProductStatusChange", "BundleComponent", "PresaleAllotment",
+    "StockReservation", "Warehouse",
+    "SearchDocument", "SearchDocumentCategory", "SearchDocumentLabel", "SearchSyncState",
 ]

@@ -7,121 +7,98 @@ The dbt source ``raw.events`` declares the same columns; tests/contract keeps th
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
-from pydantic_core import PydanticCustomError
+from pydantic import Field, TypeAdapter
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-MAX_CENTS = 10**12  # the largest amount the warehouse takes; the API refuses larger ones
-# Strict: "3" or true is a client bug, not a quantity; coercing it would hide the bug.
-Cents = Annotated[int, Field(strict=True, ge=0, le=MAX_CENTS)]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=10_000)]
-Count = Annotated[int, Field(strict=True, ge=0, le=10**6)]
-
-
-def _to_utc(value: datetime) -> datetime:
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        # 0001-01-01T00:00+14:00 or 9999-12-31T23:59-01:00 fall outside years 1..9999 in UTC
-        raise PydanticCustomError(
-            "datetime_out_of_range", "datetime is outside years 1..9999 once converted to UTC"
-        ) from None
-
-
-# An aware datetime normalised to UTC, refusing (not crashing on) values that overflow.
-UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Context(_Strict):
-    utm_source: str | None = Field(None, max_length=100)
-    utm_medium: str | None = Field(None, max_length=100)
-    utm_campaign: str | None = Field(None, max_length=100)
-    referrer: str | None = Field(None, max_length=500)
-    device: Literal["desktop", "mobile", "tablet", "other"] | None = None
+from transactional_api.events.catalog_events import CATALOG_EVENTS, CatalogEvent
+from transactional_api.events.envelope import (  # noqa: F401 (re-exported for callers)
+    MAX_CENTS,
+    Cents,
+    Context,
+    Count,
+    Envelope,
+    Id,
+    Quantity,
+    Strict,
+    UtcDateTime,
+)
 
 
 # --- behaviour payloads (sent by storefront clients) ---------------------------------
-class PageViewPayload(_Strict):
+class PageViewPayload(Strict):
     page: str = Field(min_length=1, max_length=500)
 
 
-class ProductViewPayload(_Strict):
+class ProductViewPayload(Strict):
     product_id: Id
     sku_id: Id | None = None
 
 
-class SearchPayload(_Strict):
+class SearchPayload(Strict):
     query: str = Field(min_length=1, max_length=200)
     results_count: Count
 
 
-class AddToCartPayload(_Strict):
+class AddToCartPayload(Strict):
     product_id: Id
     sku_id: Id
     quantity: Quantity
 
 
-class RemoveFromCartPayload(_Strict):
+class RemoveFromCartPayload(Strict):
     product_id: Id
     sku_id: Id
     quantity: Quantity
 
 
-class CheckoutStartedPayload(_Strict):
+class CheckoutStartedPayload(Strict):
     item_count: Count
     subtotal_cents: Cents
 
 
 # --- order and money payloads (written by the API through the outbox) ---------------
-class OrderItemPayload(_Strict):
+class OrderItemPayload(Strict):
     sku_id: Id
     product_id: Id
     quantity: Quantity
     unit_price_cents: Cents
 
 
-class OrderCreatedPayload(_Strict):
+class OrderCreatedPayload(Strict):
     order_id: Id
     currency: str = Field(min_length=3, max_length=3)
     total_cents: Cents
     items: list[OrderItemPayload]
 
 
-class OrderPaidPayload(_Strict):
+class OrderPaidPayload(Strict):
     order_id: Id
     payment_id: Id
     amount_cents: Cents
     currency: str = Field(min_length=3, max_length=3)
 
 
-class OrderCancelledPayload(_Strict):
+class OrderCancelledPayload(Strict):
     order_id: Id
     reason: str = Field(max_length=200)
 
 
-class OrderShippedPayload(_Strict):
+class OrderShippedPayload(Strict):
     order_id: Id
 
 
-class OrderCompletedPayload(_Strict):
+class OrderCompletedPayload(Strict):
     order_id: Id
 
 
-class PaymentFailedPayload(_Strict):
+class PaymentFailedPayload(Strict):
     order_id: Id
     payment_id: Id
     reason: str = Field(max_length=200)
 
 
-class PaymentRefundDuePayload(_Strict):
+class PaymentRefundDuePayload(Strict):
     """Money was captured that the order cannot keep; after-sales owes it back."""
 
     order_id: Id
@@ -131,91 +108,81 @@ class PaymentRefundDuePayload(_Strict):
     reason: str = Field(max_length=200)
 
 
-class _Envelope(_Strict):
-    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1, max_length=64)
-    schema_version: Literal[1] = 1
-    occurred_at: UtcDateTime = Field(default_factory=lambda: datetime.now(UTC))
-    user_id: Id | None = None
-    anonymous_id: Id | None = None
-    session_id: Id | None = None
-    context: Context = Field(default_factory=Context)
-
-
-class PageView(_Envelope):
+class PageView(Envelope):
     event_type: Literal["page_view"] = "page_view"
     payload: PageViewPayload
 
 
-class ProductView(_Envelope):
+class ProductView(Envelope):
     event_type: Literal["product_view"] = "product_view"
     payload: ProductViewPayload
 
 
-class Search(_Envelope):
+class Search(Envelope):
     event_type: Literal["search"] = "search"
     payload: SearchPayload
 
 
-class AddToCart(_Envelope):
+class AddToCart(Envelope):
     event_type: Literal["add_to_cart"] = "add_to_cart"
     payload: AddToCartPayload
 
 
-class RemoveFromCart(_Envelope):
+class RemoveFromCart(Envelope):
     event_type: Literal["remove_from_cart"] = "remove_from_cart"
     payload: RemoveFromCartPayload
 
 
-class CheckoutStarted(_Envelope):
+class CheckoutStarted(Envelope):
     event_type: Literal["checkout_started"] = "checkout_started"
     payload: CheckoutStartedPayload
 
 
-class OrderCreated(_Envelope):
+class OrderCreated(Envelope):
     event_type: Literal["order_created"] = "order_created"
     payload: OrderCreatedPayload
 
 
-class OrderPaid(_Envelope):
+class OrderPaid(Envelope):
     event_type: Literal["order_paid"] = "order_paid"
     payload: OrderPaidPayload
 
 
-class OrderCancelled(_Envelope):
+class OrderCancelled(Envelope):
     event_type: Literal["order_cancelled"] = "order_cancelled"
     payload: OrderCancelledPayload
 
 
-class OrderShipped(_Envelope):
+class OrderShipped(Envelope):
     event_type: Literal["order_shipped"] = "order_shipped"
     payload: OrderShippedPayload
 
 
-class OrderCompleted(_Envelope):
+class OrderCompleted(Envelope):
     event_type: Literal["order_completed"] = "order_completed"
     payload: OrderCompletedPayload
 
 
-class PaymentFailed(_Envelope):
+class PaymentFailed(Envelope):
     event_type: Literal["payment_failed"] = "payment_failed"
     payload: PaymentFailedPayload
 
 
-class PaymentRefundDue(_Envelope):
+class PaymentRefundDue(Envelope):
     event_type: Literal["payment_refund_due"] = "payment_refund_due"
     payload: PaymentRefundDuePayload
 
 
-BEHAVIOUR_EVENTS: dict[str, type[_Envelope]] = {
+BEHAVIOUR_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (PageView, ProductView, Search, AddToCart, RemoveFromCart, CheckoutStarted)
 }
-ORDER_EVENTS: dict[str, type[_Envelope]] = {
+ORDER_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (OrderCreated, OrderPaid, OrderCancelled, OrderShipped, OrderCompleted, PaymentFailed,
               PaymentRefundDue)
 }
-ALL_EVENTS: dict[str, type[_Envelope]] = {**BEHAVIOUR_EVENTS, **ORDER_EVENTS}
+ALL_EVENTS: dict[str, type[Envelope]] = {**BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS}
 
 BehaviourEvent = Annotated[
     PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted,
@@ -224,7 +191,7 @@ BehaviourEvent = Annotated[
 AnyEvent = Annotated[
     PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted
     | OrderCreated | OrderPaid | OrderCancelled | OrderShipped | OrderCompleted | PaymentFailed
-    | PaymentRefundDue,
+    | PaymentRefundDue | CatalogEvent,
     Field(discriminator="event_type"),
 ]
 behaviour_adapter: TypeAdapter[Any] = TypeAdapter(BehaviourEvent)
@@ -246,6 +213,6 @@ def payload_fields() -> dict[str, list[str]]:
     }
 
 
-def to_record(event: _Envelope) -> dict[str, Any]:
+def to_record(event: Envelope) -> dict[str, Any]:
     """The JSON-able dict that the outbox stores and the lake lands, one per line."""
     return event.model_dump(mode="json")

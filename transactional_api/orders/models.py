@@ -29,6 +29,8 @@ class Order(Base):
     utm_source: Mapped[str | None] = mapped_column(String(100))
     utm_medium: Mapped[str | None] = mapped_column(String(100))
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
+    # Where the goods go: allocation prefers a location serving it (None: any location).
+    shipping_region: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -56,3 +58,9 @@ class OrderItem(Base):
     unit_price_cents: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int]
     line_total_cents: Mapped[int] = mapped_column(BigInteger)
+    merchant_id: Mapped[str] = mapped_column(String(36), default="self-operated")
+    sku_kind: Mapped[str] = mapped_column(String(16), default="standard")
+    # Virtual goods: the account topped up instead of a shipping address, and the outcome.
+    recipient: Mapped[str | None] = mapped_column(String(100))
+    fulfilment_status: Mapped[str | None] = mapped_column(String(16))
+    supplier_reference: Mapped[str | None] = mapped_column(String(100))

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
 from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.errors import Unprocessable
+from transactional_api.inventory.allocation import load_strategy
 from transactional_api.orders import service
 from transactional_api.orders.models import Order
 from transactional_api.orders.schemas import (
@@ -15,6 +17,7 @@ from transactional_api.orders.schemas import (
     OrderItemOut,
     OrderOut,
     OrderPage,
+    ReturnIn,
 )
 
 router = APIRouter(tags=["orders"])
@@ -26,13 +29,16 @@ def order_out(o: Order) -> OrderOut:
     return OrderOut(
         id=o.id, user_id=o.user_id, status=o.status, currency=o.currency,
         subtotal_cents=o.subtotal_cents, discount_cents=o.discount_cents,
-        total_cents=o.total_cents, created_at=o.created_at, expires_at=o.expires_at,
+        total_cents=o.total_cents, shipping_region=o.shipping_region,
+        created_at=o.created_at, expires_at=o.expires_at,
         paid_at=o.paid_at, cancelled_at=o.cancelled_at, cancel_reason=o.cancel_reason,
         shipped_at=o.shipped_at, completed_at=o.completed_at,
         items=[OrderItemOut(sku_id=i.sku_id, product_id=i.product_id,
                             product_name=i.product_name, sku_name=i.sku_name,
                             unit_price_cents=i.unit_price_cents, quantity=i.quantity,
-                            line_total_cents=i.line_total_cents) for i in o.items],
+                            line_total_cents=i.line_total_cents, merchant_id=i.merchant_id,
+                            kind=i.sku_kind, recipient=i.recipient,
+                            fulfilment_status=i.fulfilment_status) for i in o.items],
     )
 
 
@@ -40,18 +46,24 @@ def order_out(o: Order) -> OrderOut:
 def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: SettingsDep,
                 response: Response, idempotency_key: IdempotencyKey = None,
                 x_cart_id: CartId = None) -> OrderOut:
-    items = None
+    items, recipients = None, {}
     if body.items is not None:
         items = {}
         for line in body.items:
             items[line.sku_id] = items.get(line.sku_id, 0) + line.quantity
+            if line.recipient is not None and \
+                    recipients.setdefault(line.sku_id, line.recipient) != line.recipient:
+                raise Unprocessable("one recipient per virtual SKU and order",
+                                        code="conflicting_recipients")
     with db.begin():
         if items is None and x_cart_id is not None:
             cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
         order, created = service.place_order(
             session=db, user_id=caller.id, items=items, session_id=body.session_id,
             anonymous_id=body.anonymous_id, context=body.context,
-            idempotency_key=idempotency_key,
+            idempotency_key=idempotency_key, recipients=recipients,
+            shipping_region=body.shipping_region,
+            allocation_strategy=load_strategy(settings.allocation_strategy),
             payment_timeout_seconds=settings.order_payment_timeout_seconds)
         if not created:
             response.status_code = 200
@@ -95,6 +107,15 @@ def ship(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
 def complete(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
     with db.begin():
         return order_out(service.complete_order(session=db, order_id=order_id))
+
+
+@router.post("/v1/admin/orders/{order_id}/returns", response_model=OrderOut)
+def accept_return(order_id: OrderPath, body: ReturnIn, db: Db, caller: AdminCaller) -> OrderOut:
+    """Goods received back into stock (where they were shipped from)."""
+    with db.begin():
+        return order_out(service.accept_return(session=db, order_id=order_id,
+                                               sku_id=body.sku_id, quantity=body.quantity,
+                                               actor_id=caller.id))
 
 
 @router.post("/v1/admin/orders/expire", response_model=ExpireOut)

@@ -12,6 +12,9 @@ class OrderLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku_id: str = Field(min_length=1, max_length=36)
     quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
+    # Virtual goods only (e.g. the phone number to top up); refused on physical goods.
+    recipient: str | None = Field(None, min_length=3, max_length=100,
+                                  pattern=r"^[A-Za-z0-9+@._-]+$")
 
 
 class OrderIn(BaseModel):
@@ -21,6 +24,8 @@ class OrderIn(BaseModel):
     items: list[OrderLineIn] | None = Field(None, min_length=1, max_length=100)
     session_id: str | None = Field(None, min_length=1, max_length=64)
     anonymous_id: str | None = Field(None, min_length=1, max_length=64)
+    shipping_region: str | None = Field(None, min_length=1, max_length=16,
+                                        pattern=r"^[A-Za-z0-9_-]+$")
     context: Context = Field(default_factory=Context)
 
 
@@ -32,6 +37,10 @@ class OrderItemOut(BaseModel):
     unit_price_cents: int
     quantity: int
     line_total_cents: int
+    merchant_id: str
+    kind: str
+    recipient: str | None
+    fulfilment_status: str | None
 
 
 class OrderOut(BaseModel):
@@ -42,6 +51,7 @@ class OrderOut(BaseModel):
     subtotal_cents: int
     discount_cents: int
     total_cents: int
+    shipping_region: str | None
     items: list[OrderItemOut]
     created_at: datetime
     expires_at: datetime
@@ -61,3 +71,9 @@ class OrderPage(BaseModel):
 
 class ExpireOut(BaseModel):
     cancelled: int
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sku_id: str = Field(min_length=1, max_length=36)
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)

@@ -24,7 +24,8 @@ from transactional_api.events import contract as ev
 from transactional_api.events.contract import Context
 from transactional_api.events.outbox import emit
 from transactional_api.inventory import service as inventory
-from transactional_api.orders import state
+from transactional_api.inventory.allocation import Strategy, prefer_single_location
+from transactional_api.orders import state, virtual
 from transactional_api.orders.models import Order, OrderItem
 
 
@@ -38,9 +39,14 @@ def place_order(
     context: Context,
     idempotency_key: str | None,
     payment_timeout_seconds: int,
+    recipients: dict[str, str] | None = None,
+    shipping_region: str | None = None,
+    allocation_strategy: Strategy = prefer_single_location,
 ) -> tuple[Order, bool]:
     """Returns (order, created). A repeated idempotency key returns the first order."""
-    fingerprint = _fingerprint(items, session_id, anonymous_id, context)
+    recipients = recipients or {}
+    fingerprint = _fingerprint(items, session_id, anonymous_id, context,
+                               recipients, shipping_region)
     if idempotency_key:
         existing = session.scalar(select(Order).where(
             Order.user_id == user_id, Order.idempotency_key == idempotency_key))
@@ -61,7 +67,8 @@ def place_order(
     if too_many:
         raise Unprocessable(f"at most {cart.MAX_QUANTITY} units of one SKU per order",
                             code="quantity_too_large", details={"sku_ids": too_many})
-    currencies = {found[s][0].currency for s in lines}
+    _check_recipients(found, lines, recipients)
+    currencies = {found[s].sku.currency for s in lines}
     if len(currencies) != 1:
         raise Unprocessable("items are priced in different currencies", code="mixed_currency")
 
@@ -72,15 +79,17 @@ def place_order(
                   session_id=session_id,
                   anonymous_id=anonymous_id, utm_source=context.utm_source,
                   utm_medium=context.utm_medium, utm_campaign=context.utm_campaign,
-                  created_at=now, updated_at=now,
+                  shipping_region=shipping_region, created_at=now, updated_at=now,
                   expires_at=now + timedelta(seconds=payment_timeout_seconds))
     for sku_id in sorted(lines):
-        sku, product = found[sku_id]
+        sku, product = found[sku_id].sku, found[sku_id].product
         qty = lines[sku_id]
         order.items.append(OrderItem(sku_id=sku.id, product_id=product.id,
                                      product_name=product.name, sku_name=sku.name,
                                      unit_price_cents=sku.price_cents, quantity=qty,
-                                     line_total_cents=sku.price_cents * qty))
+                                     line_total_cents=sku.price_cents * qty,
+                                     merchant_id=product.merchant_id, sku_kind=sku.kind,
+                                     recipient=recipients.get(sku_id)))
     order.subtotal_cents = sum(i.line_total_cents for i in order.items)
     order.total_cents = order.subtotal_cents - order.discount_cents
     if order.subtotal_cents > ev.MAX_CENTS:
@@ -92,7 +101,9 @@ def place_order(
     except IntegrityError as exc:
         raise Conflict("idempotency key is being used by another request",
                        code="idempotency_conflict") from exc
-    inventory.reserve(session=session, lines=lines, order_id=order.id)
+    inventory.reserve(session=session, order_id=order.id, region=shipping_region,
+                      lines={s: q for s, q in lines.items() if found[s].kind != "virtual"},
+                      reserved_until=order.expires_at, strategy=allocation_strategy)
     if from_cart:
         cart.clear(session=session, user_id=user_id)
     _emit(session, order, ev.OrderCreated, {
@@ -102,11 +113,24 @@ def place_order(
     return order, True
 
 
+def _check_recipients(found: dict, lines: dict[str, int], recipients: dict[str, str]) -> None:
+    missing = sorted(s for s in lines if found[s].kind == "virtual" and s not in recipients)
+    if missing:
+        raise Unprocessable("virtual goods need a recipient account", code="recipient_required",
+                            details={"sku_ids": missing})
+    stray = sorted(s for s in recipients if s not in lines or found[s].kind != "virtual")
+    if stray:
+        raise Unprocessable("only virtual goods take a recipient", code="recipient_not_allowed",
+                            details={"sku_ids": stray})
+
+
 def _fingerprint(items: dict[str, int] | None, session_id: str | None,
-                 anonymous_id: str | None, context: Context) -> str:
+                 anonymous_id: str | None, context: Context, recipients: dict[str, str],
+                 shipping_region: str | None) -> str:
     request = {"items": sorted(items.items()) if items is not None else "cart",
                "session_id": session_id, "anonymous_id": anonymous_id,
-               "context": context.model_dump()}
+               "context": context.model_dump(), "recipients": sorted(recipients.items()),
+               "shipping_region": shipping_region}
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
@@ -145,11 +169,20 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
         return False
     if amount_cents != order.total_cents:
         raise Conflict("payment amount differs from the order total", code="amount_mismatch")
+    if not inventory.commit(session=session, order_id=order.id):
+        # The hold lapsed before the money arrived and the units may be sold: refund.
+        _cancel(session, order, "reservation_lapsed")
+        return False
     _transition(order, state.PAID)
     order.paid_at = paid_at
     _emit(session, order, ev.OrderPaid, {"order_id": order.id, "payment_id": payment_id,
                                           "amount_cents": amount_cents,
                                           "currency": order.currency}, occurred_at=paid_at)
+    units: dict[str, int] = {}
+    for i in order.items:
+        units[i.product_id] = units.get(i.product_id, 0) + i.quantity
+    catalog.record_sales(session=session, units=units)
+    virtual.fulfil_lines(session=session, order=order, payment_id=payment_id)
     return True
 
 
@@ -188,6 +221,22 @@ def complete_order(*, session: Session, order_id: str) -> Order:
     return order
 
 
+def accept_return(*, session: Session, order_id: str, sku_id: str, quantity: int,
+                  actor_id: str | None) -> Order:
+    """Returned goods received back: the units go on hand again (refunds and the
+    shopper-facing after-sales flow build on this)."""
+    order = get_order(session=session, order_id=order_id, user_id=None, lock=True)
+    if order.status not in (state.PAID, state.SHIPPED, state.COMPLETED):
+        raise Conflict(f"an order that is {order.status} has nothing to return",
+                       code="not_returnable")
+    line = next((i for i in order.items if i.sku_id == sku_id), None)
+    if line is None or line.sku_kind == "virtual":
+        raise Unprocessable("no returnable line for this SKU", code="nothing_to_return")
+    inventory.restock_return(session=session, order_id=order.id, line_sku_id=sku_id,
+                             quantity=quantity, actor_id=actor_id)
+    return order
+
+
 def expire_unpaid(*, session: Session, limit: int = 500) -> int:
     """Cancel unpaid orders past their payment deadline and give their stock back."""
     overdue = list(session.scalars(
@@ -216,8 +265,7 @@ def _cancel(session: Session, order: Order, reason: str) -> None:
     _transition(order, state.CANCELLED)
     order.cancelled_at = clock.now()
     order.cancel_reason = reason
-    inventory.release(session=session, lines={i.sku_id: i.quantity for i in order.items},
-                      order_id=order.id)
+    inventory.release(session=session, order_id=order.id)
     _emit(session, order, ev.OrderCancelled, {"order_id": order.id, "reason": reason})
 
 

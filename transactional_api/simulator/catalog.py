@@ -216,6 +216,7 @@ def load_catalog(
                      "stock": s.stock}
                     for s in prod.skus
                 ],
+                "status": "listed",
             },
         )
     return {"categories": len(spec.categories), "products": len(spec.products)}

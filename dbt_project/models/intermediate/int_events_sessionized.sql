@@ -1,11 +1,15 @@
 -- A visitor is the anonymous id when the client sent one, else the user id; a new session
 -- starts with a visitor's first event or after more than 30 minutes without events.
+-- Only the event types in var('session_event_types') build sessions: what a visitor did
+-- (behaviour and their orders and payments). Catalog, stock and price events carry an
+-- operator's user_id at most and would otherwise turn back-office work into sessions.
 with events as (
     select
         *,
         coalesce(anonymous_id, user_id) as visitor_key
     from {{ ref('stg_flywheel__events') }}
     where coalesce(anonymous_id, user_id) is not null
+        and event_type in ({{ quoted_list(var('session_event_types')) }})
 ),
 
 gaps as (

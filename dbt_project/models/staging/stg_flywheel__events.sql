@@ -1,15 +1,6 @@
--- Delivery is at-least-once, so the same event_id can be landed twice: keep the copy that
--- was ingested first (ties broken by file name, so reruns pick the same row).
-with source as (
-    select * from {{ source('raw', 'events') }}
-),
-
-deduplicated as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by event_id order by _ingested_at, _source_file
-    ) = 1
+-- Every landed event, one row per event_id (see the deduplicated_events macro).
+with deduplicated as (
+    {{ deduplicated_events() }}
 )
 
 select

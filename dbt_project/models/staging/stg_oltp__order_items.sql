@@ -7,5 +7,10 @@ select
     cast(sku_name as varchar) as sku_name,
     cast(unit_price_cents as bigint) as unit_price_cents,
     cast(quantity as bigint) as quantity,
-    cast(line_total_cents as bigint) as line_total_cents
+    cast(line_total_cents as bigint) as line_total_cents,
+    cast(merchant_id as varchar) as merchant_id,
+    cast(sku_kind as varchar) as sku_kind,
+    cast(recipient as varchar) as recipient,
+    cast(fulfilment_status as varchar) as fulfilment_status,
+    cast(supplier_reference as varchar) as supplier_reference
 from {{ source('oltp', 'order_items') }}

@@ -11,6 +11,7 @@ select
     cast(utm_source as varchar) as utm_source,
     cast(utm_medium as varchar) as utm_medium,
     cast(utm_campaign as varchar) as utm_campaign,
+    cast(shipping_region as varchar) as shipping_region,
     cast(created_at as timestamp) as created_at,
     cast(updated_at as timestamp) as updated_at,
     cast(expires_at as timestamp) as expires_at,

@@ -5,5 +5,12 @@ select
     cast(name as varchar) as sku_name,
     cast(price_cents as bigint) as price_cents,
     cast(currency as varchar) as currency,
+    cast(kind as varchar) as sku_kind,
+    cast(attributes as varchar) as attributes_json,
+    cast(weight_grams as bigint) as weight_grams,
+    cast(length_cm as bigint) as length_cm,
+    cast(width_cm as bigint) as width_cm,
+    cast(height_cm as bigint) as height_cm,
+    cast(ship_from_date as date) as ship_from_date,
     cast(created_at as timestamp) as created_at
 from {{ source('oltp', 'skus') }}

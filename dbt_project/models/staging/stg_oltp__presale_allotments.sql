@@ -1,0 +1,7 @@
+select
+    cast(sku_id as varchar) as sku_id,
+    cast(quota as bigint) as presale_quota,
+    cast(taken as bigint) as presale_taken,
+    cast(ship_from_date as date) as ship_from_date,
+    cast(updated_at as timestamp) as updated_at
+from {{ source('oltp', 'presale_allotments') }}

@@ -1,0 +1,43 @@
+"""Virtual lines are fulfilled the moment their order is paid; a line the supplier refuses
+is owed back to the shopper at once (a payment_refund_due for the line's amount)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from transactional_api.core import clock
+from transactional_api.events import contract as ev
+from transactional_api.events.catalog_events import VirtualFulfilment, VirtualFulfilmentPayload
+from transactional_api.events.outbox import emit
+from transactional_api.fulfillment.virtual import SUPPLIER, VirtualSupplier
+
+
+def fulfil_lines(*, session: Session, order, payment_id: str,
+                 supplier: VirtualSupplier | None = None) -> int:
+    """Returns the cents owed back for lines the supplier refused."""
+    supplier = supplier or SUPPLIER
+    owed = 0
+    now = clock.now()
+    for item in order.items:
+        if item.sku_kind != "virtual" or item.fulfilment_status is not None:
+            continue
+        result = supplier.fulfil(sku_code=item.sku_id, quantity=item.quantity,
+                                 recipient=item.recipient or "", order_id=order.id)
+        item.fulfilment_status = "fulfilled" if result.ok else "failed"
+        item.supplier_reference = result.reference
+        emit(session=session, event=VirtualFulfilment(
+            occurred_at=now, user_id=order.user_id, session_id=order.session_id,
+            anonymous_id=order.anonymous_id, payload=VirtualFulfilmentPayload(
+                order_id=order.id, sku_id=item.sku_id, quantity=item.quantity,
+                status=item.fulfilment_status, amount_cents=item.line_total_cents,
+                currency=order.currency, supplier_reference=result.reference,
+                reason=result.reason)))
+        if not result.ok:
+            owed += item.line_total_cents
+    if owed:
+        emit(session=session, event=ev.PaymentRefundDue(
+            occurred_at=now, user_id=order.user_id, session_id=order.session_id,
+            anonymous_id=order.anonymous_id, payload=ev.PaymentRefundDuePayload(
+                order_id=order.id, payment_id=payment_id, amount_cents=owed,
+                currency=order.currency, reason="virtual_fulfilment_failed")))
+    return owed
