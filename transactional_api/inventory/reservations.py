@@ -169,13 +169,27 @@ def _lock_for(session: Session, rows: list[StockReservation]) -> None:
           {r.sku_id for r in rows if r.warehouse_id is None})
 
 
+def _held(session: Session, order_id: str, statuses: tuple[str, ...]) -> list[StockReservation]:
+    """The order's holds in these states, read again once their stock rows are locked: a
+    sweeper in another process may have expired some while we waited (PostgreSQL; SQLite
+    writers never interleave)."""
+    rows = _order_reservations(session, order_id, statuses)
+    _lock_for(session, rows)
+    fresh = session.scalars(
+        select(StockReservation).where(StockReservation.id.in_([r.id for r in rows]))
+        .execution_options(populate_existing=True))
+    keep = {r.id for r in fresh if r.status in statuses}
+    return [r for r in rows if r.id in keep]
+
+
 def commit(*, session: Session, order_id: str) -> bool:
     """Payment arrived: deduct the held units. False when a hold has lapsed (its stock may
     be sold to someone else by now); the caller then refuses the payment."""
     if _order_reservations(session, order_id, (EXPIRED, RELEASED)):
         return False
-    held = _order_reservations(session, order_id, (ACTIVE, DEFERRED))
-    _lock_for(session, held)
+    held = _held(session, order_id, (ACTIVE, DEFERRED))
+    if _order_reservations(session, order_id, (EXPIRED, RELEASED)):
+        return False
     now = clock.now()
     for r in held:
         if r.status == DEFERRED:
@@ -191,8 +205,7 @@ def commit(*, session: Session, order_id: str) -> bool:
 
 def release(*, session: Session, order_id: str, reason: str = "released") -> None:
     """Cancellation: give back whatever the order still holds (nothing if it lapsed)."""
-    held = _order_reservations(session, order_id, (ACTIVE, DEFERRED, BACKORDERED))
-    _lock_for(session, held)
+    held = _held(session, order_id, (ACTIVE, DEFERRED, BACKORDERED))
     _give_back(session, held, RELEASED if reason == "released" else EXPIRED, reason)
 
 

@@ -47,7 +47,7 @@ def upgrade() -> None:
     )
     # Each sort key with the id tie-break: a sorted page is an index range scan.
     for name, cols in (("ix_search_documents_sold", ["sold_count", "id"]),
-                       ("ix_search_documents_price", ["min_price_cents", "id"]),
+                       ("ix_search_documents_price", ["min_price_cents", "id", "in_stock"]),
                        ("ix_search_documents_listed_at", ["listed_at", "id"]),
                        ("ix_search_documents_brand_id", ["brand_id"]),
                        ("ix_search_documents_merchant_id", ["merchant_id"])):
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("doc_id", "depth"),
     )
     op.create_index("ix_search_document_categories_category", "search_document_categories",
-                    ["category_id", "doc_id"])
+                    ["category_id", "depth", "doc_id"])
     op.create_table(
         "search_document_labels",
         sa.Column("doc_id", sa.Integer(), nullable=False),
