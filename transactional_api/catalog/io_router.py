@@ -46,8 +46,16 @@ async def csv_body(request: Request) -> bytes:
 )
 def import_catalog(caller: AdminCaller, db: Db, settings: SettingsDep,
                    body: Annotated[bytes, Depends(csv_body)]) -> CatalogImportOut:
-    """One row per SKU; rows sharing ``product_handle`` form one product. Any invalid row
-    refuses the whole file with 422 and the list of errors (line, column, message)."""
+    """CSV (UTF-8, header first) with one row per SKU; rows sharing `product_handle` form
+    one product and repeat its columns identically. Required columns: product_handle,
+    product_name, category_slug, sku_code, price_cents; optional: description, brand
+    (created if new), merchant_slug (self-operated), status (draft), labels (`new|hot`),
+    images (`https://…|https://…`), sku_name, kind (standard, presale, virtual),
+    attributes (`colour=red;size=M`), currency (the shop's), stock, weight_grams,
+    length_cm, width_cm, height_cm, ship_from_date (presale only). Categories and merchants
+    must exist; SKU codes must be new. Any invalid row refuses the whole file with 422 and
+    every error found (line, column, message; the first 1000 and a total). The body is
+    capped by FLYWHEEL_MAX_BODY_BYTES: use `flywheel import catalog-csv` for large files."""
     with db.begin():
         done = csv_io.import_csv(session=db, data=body, currency=settings.default_currency,
                                  actor_id=caller.id)

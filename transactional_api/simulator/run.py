@@ -19,6 +19,7 @@ from transactional_api.simulator.catalog import (
 )
 from transactional_api.simulator.client import ApiClient, ApiError
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
+from transactional_api.simulator.showcase import load_showcase
 from transactional_api.simulator.visits import TrackedOrder, VisitRunner
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def planned_catalog(client: ApiClient) -> list[PlannedProduct]:
             sku_ids=tuple(s["id"] for s in sorted(p["skus"], key=lambda s: s["code"])),
         )
         for p in products
-        if p.get("skus")
+        # virtual goods take a recipient, not a cart line: shoppers buy them elsewhere
+        if p.get("skus") and p["skus"][0].get("kind") != "virtual"
     ]
 
 
@@ -73,7 +75,9 @@ def ensure_catalog(client: ApiClient, *, admin_token: str, seed: int,
     if page.get("total", len(page["items"])) > 0:
         return 0
     spec = build_olist_catalog(olist, seed) if olist else build_demo_catalog(seed)
-    return load_catalog(client, admin_token=admin_token, spec=spec, clock=clock)["products"]
+    created = load_catalog(client, admin_token=admin_token, spec=spec, clock=clock)["products"]
+    load_showcase(client, admin_token=admin_token, clock=clock or datetime.now(UTC))
+    return created
 
 
 def _order_status(client: ApiClient, order: TrackedOrder) -> str:

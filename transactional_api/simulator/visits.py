@@ -11,6 +11,7 @@ from typing import Any
 
 from transactional_api.simulator.client import ApiClient, ApiError, iso
 from transactional_api.simulator.shoppers import CHANNELS, Shopper, Step, Visit, rng_uuid
+from transactional_api.simulator.showcase import REGIONS
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,8 @@ class VisitRunner:
             "session_id": visit.session_id,
             "anonymous_id": shopper.anonymous_id,
             "context": CHANNELS[visit.channel].context(visit.device),
+            # shoppers live in regions; the shop ships from a warehouse serving theirs
+            "shipping_region": REGIONS[shopper.index % len(REGIONS)],
         }
         try:
             created = self.client.post("/v1/orders", json=body, token=state.token,
