@@ -28,7 +28,7 @@ from transactional_api.events.catalog_events import (
     ProductStatusChanged,
     ProductStatusChangedPayload,
 )
-from transactional_api.events.outbox import emit
+from transactional_api.events.outbox import emit_many
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.models import DEFAULT_WAREHOUSE
 
@@ -83,14 +83,12 @@ def write_batch(*, session: Session, batch: CatalogBatch, actor_id: str | None,
     for part in _chunks(audit):
         session.execute(insert(ProductStatusChange), part)
         tick("audit", len(part))
-    for n, p in enumerate(batch.products, 1):
-        emit(session=session, event=ProductStatusChanged(
+    for part in _chunks(batch.products):
+        emit_many(session=session, events=(ProductStatusChanged(
             occurred_at=now, user_id=actor_id, payload=ProductStatusChangedPayload(
                 product_id=p["id"], merchant_id=p["merchant_id"], from_status=None,
-                to_status=p["status"], action="import", reason=reason)))
-        if n % CHUNK == 0 or n == len(batch.products):
-            session.flush()
-            tick("events", CHUNK if n % CHUNK == 0 else n % CHUNK)
+                to_status=p["status"], action="import", reason=reason)) for p in part))
+        tick("events", len(part))
     stocked = list(batch.stock.items())
     for start in range(0, len(stocked), CHUNK):
         part = stocked[start:start + CHUNK]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from transactional_api.core import clock
 from transactional_api.core.errors import Conflict, NotFound, Unprocessable
 from transactional_api.events.catalog_events import StockMoved, StockMovedPayload
-from transactional_api.events.outbox import emit
+from transactional_api.events.outbox import emit_many
 from transactional_api.inventory.ledger import move
 from transactional_api.inventory.models import (
     DEFAULT_WAREHOUSE,
@@ -142,10 +142,10 @@ def bulk_receive(*, session: Session, rows: Iterable[tuple[str, str, int]],
             StockMovement.on_hand_delta, sort_by_parameter_order=True), [
             {"sku_id": s, "warehouse_id": w, "on_hand_delta": q, "reserved_delta": 0,
              "reason": reason, "created_at": now} for s, w, q in stocked]).all()
-        for mid, s, w, q in ids:
-            emit(session=session, event=StockMoved(occurred_at=now, payload=StockMovedPayload(
+        emit_many(session=session, events=(
+            StockMoved(occurred_at=now, payload=StockMovedPayload(
                 movement_id=mid, sku_id=s, warehouse_id=w, on_hand_delta=q, reserved_delta=0,
-                reason=reason)))
+                reason=reason)) for mid, s, w, q in ids))
     return len(rows)
 
 
