@@ -169,7 +169,7 @@ def test_safety_stock_alerts_and_stocktakes_recorded_as_movements(api, admin):
     assert _order(c, {s_id: 2}).status_code == 201  # 6 -> 4 sellable: at the threshold
     alerts = admin.get("/v1/admin/stock/alerts").json()
     assert [(a["sku_id"], a["sellable"], a["safety_stock"]) for a in alerts] == [(s_id, 4, 4)]
-    assert [e["payload"]["available"] for e in outbox_events(api, "stock_low")] == [4]
+    assert [e["payload"]["sellable"] for e in outbox_events(api, "stock_low")] == [4]
     assert _order(c, {s_id: 1}).status_code == 201  # already low: no second alert
     assert len(outbox_events(api, "stock_low")) == 1
     r = admin.post("/v1/admin/warehouses/default/stocktakes",

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
 from transactional_api.core.db import make_engine, transaction
+from transactional_api.events.contract import any_event_adapter
+from transactional_api.events.models import OutboxEvent
 from transactional_api.inventory import service as inventory
 from transactional_api.migrations import alembic_config, upgrade
 
@@ -77,6 +79,12 @@ def test_upgrade_keeps_unpaid_holds_and_a_balanced_ledger(engine_name, tmp_path,
         assert paths == {"root": "/root/", "leaf": "/root/leaf/"}
     with sessions() as s:
         assert inventory.ledger_mismatches(session=s) == []
+        # the old ledger reaches the warehouse: its events sum to the level, valid by contract
+        moved = [any_event_adapter.validate_json(r) for r in s.scalars(
+            select(OutboxEvent.record).where(OutboxEvent.event_type == "stock_moved"))]
+        assert (sum(e.payload.on_hand_delta for e in moved),
+                sum(e.payload.reserved_delta for e in moved)) == (4, 2)
+        assert {e.occurred_at for e in moved if e.payload.reason == "initial"} == {NOW}
     with transaction(sessions) as s:  # the old order cancels like a new one
         inventory.release(session=s, order_id="o1")
     with sessions() as s:

@@ -243,7 +243,7 @@ def _stock_moved(movement_id: int) -> dict:
 def _stock_alerts() -> list[dict]:
     return [
         c.to_record(ce.StockLow(event_id=event_id, occurred_at=at, payload={
-            "sku_id": sku, "warehouse_id": location, "available": sellable,
+            "sku_id": sku, "warehouse_id": location, "sellable": sellable,
             "safety_stock": safety}))
         for event_id, (at, sku, location, sellable, safety) in STOCK_ALERTS.items()
     ]

@@ -61,7 +61,7 @@ class StockMovedPayload(Strict):
 class StockLowPayload(Strict):
     sku_id: Id
     warehouse_id: Id
-    available: Units
+    sellable: Units  # on_hand - reserved when it fell to the safety stock
     safety_stock: Count
 
 

@@ -4,6 +4,8 @@ safety stock. The caller holds the row locks (reserve/commit/... lock in a fixed
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
@@ -22,9 +24,11 @@ from transactional_api.inventory.models import StockLevel, StockMovement
 def move(session: Session, *, sku_id: str, warehouse_id: str, on_hand: int = 0,
          reserved: int = 0, reason: str, order_id: str | None = None,
          reservation_id: str | None = None, actor_id: str | None = None,
-         note: str | None = None) -> None:
+         note: str | None = None, at: datetime | None = None) -> None:
+    """``at``: when it happened, if not now (a payment confirmed at the provider's time, a
+    hold that lapsed at its deadline) so the warehouse dates the movement right."""
     level = StockLevel.__table__.c
-    now = clock.now()
+    now = at or clock.now()
     # The WHERE repeats the CHECKs so a refused move is a clean Conflict, not an
     # IntegrityError that would poison the transaction on PostgreSQL.
     row = session.execute(
@@ -54,5 +58,5 @@ def move(session: Session, *, sku_id: str, warehouse_id: str, on_hand: int = 0,
     before = after - (on_hand - reserved)
     if row.safety_stock > 0 and after <= row.safety_stock < before:
         emit(session=session, event=StockLow(occurred_at=now, payload=StockLowPayload(
-            sku_id=sku_id, warehouse_id=warehouse_id, available=after,
+            sku_id=sku_id, warehouse_id=warehouse_id, sellable=after,
             safety_stock=row.safety_stock)))

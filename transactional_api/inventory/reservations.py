@@ -182,7 +182,7 @@ def _held(session: Session, order_id: str, statuses: tuple[str, ...]) -> list[St
     return [r for r in rows if r.id in keep]
 
 
-def commit(*, session: Session, order_id: str) -> bool:
+def commit(*, session: Session, order_id: str, at: datetime | None = None) -> bool:
     """Payment arrived: deduct the held units. False when a hold has lapsed (its stock may
     be sold to someone else by now); the caller then refuses the payment."""
     if _order_reservations(session, order_id, (EXPIRED, RELEASED)):
@@ -197,7 +197,7 @@ def commit(*, session: Session, order_id: str) -> bool:
         else:
             move(session, sku_id=r.sku_id, warehouse_id=r.warehouse_id, on_hand=-r.quantity,
                  reserved=-r.quantity, reason="deducted", order_id=order_id,
-                 reservation_id=r.id)
+                 reservation_id=r.id, at=at)
             r.status = CONSUMED
         r.updated_at = now
     return True
@@ -217,8 +217,10 @@ def _give_back(session: Session, rows: list[StockReservation], status: str,
         if r.warehouse_id is None:
             quota[r.sku_id] += r.quantity
         else:
+            # a lapsed hold ended at its deadline, whenever a sweeper noticed
             move(session, sku_id=r.sku_id, warehouse_id=r.warehouse_id, reserved=-r.quantity,
-                 reason=reason, order_id=r.order_id, reservation_id=r.id)
+                 reason=reason, order_id=r.order_id, reservation_id=r.id,
+                 at=min(r.reserved_until, now) if status == EXPIRED else None)
         r.status = status
         r.updated_at = now
     for sku, qty in sorted(quota.items()):

@@ -169,7 +169,7 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
         return False
     if amount_cents != order.total_cents:
         raise Conflict("payment amount differs from the order total", code="amount_mismatch")
-    if not inventory.commit(session=session, order_id=order.id):
+    if not inventory.commit(session=session, order_id=order.id, at=paid_at):
         # The hold lapsed before the money arrived and the units may be sold: refund.
         _cancel(session, order, "reservation_lapsed")
         return False
@@ -182,7 +182,7 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
     for i in order.items:
         units[i.product_id] = units.get(i.product_id, 0) + i.quantity
     catalog.record_sales(session=session, units=units)
-    virtual.fulfil_lines(session=session, order=order, payment_id=payment_id)
+    virtual.fulfil_lines(session=session, order=order, payment_id=payment_id, at=paid_at)
     return True
 
 

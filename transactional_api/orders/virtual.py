@@ -3,6 +3,8 @@ is owed back to the shopper at once (a payment_refund_due for the line's amount)
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from transactional_api.core import clock
@@ -12,12 +14,12 @@ from transactional_api.events.outbox import emit
 from transactional_api.fulfillment.virtual import SUPPLIER, VirtualSupplier
 
 
-def fulfil_lines(*, session: Session, order, payment_id: str,
+def fulfil_lines(*, session: Session, order, payment_id: str, at: datetime | None = None,
                  supplier: VirtualSupplier | None = None) -> int:
     """Returns the cents owed back for lines the supplier refused."""
     supplier = supplier or SUPPLIER
     owed = 0
-    now = clock.now()
+    now = at or clock.now()
     for item in order.items:
         if item.sku_kind != "virtual" or item.fulfilment_status is not None:
             continue

@@ -1,5 +1,5 @@
 -- stock_low events: sellable units (on_hand - reserved) of a SKU at a location fell to its
--- safety stock. The payload calls the sellable units `available`.
+-- safety stock.
 with events as (
     {{ deduplicated_events(['stock_low']) }}
 )
@@ -9,6 +9,6 @@ select
     cast(occurred_at as timestamp) as alerted_at,
     cast({{ json_text('payload', 'sku_id') }} as varchar) as sku_id,
     cast({{ json_text('payload', 'warehouse_id') }} as varchar) as warehouse_id,
-    cast({{ json_text('payload', 'available') }} as bigint) as sellable_units,
+    cast({{ json_text('payload', 'sellable') }} as bigint) as sellable_units,
     cast({{ json_text('payload', 'safety_stock') }} as bigint) as safety_stock
 from events

@@ -8,6 +8,7 @@ Create Date: 2026-11-24 10:00:00
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -240,6 +241,40 @@ def _upgrade_inventory(bind) -> None:
         sa.PrimaryKeyConstraint("sku_id"),
     )
     _hold_pending_orders(bind)
+    _emit_ledger_history(bind)
+
+
+# Old ledger reasons in today's words: an order used to take units off the one count.
+_REASONS = {"initial": "initial", "adjustment": "adjustment", "order_reserved": "deducted",
+            "order_released": "returned", "migration": "migration"}
+
+
+def _emit_ledger_history(bind) -> None:
+    """The old ledger never reached the warehouse: send every row (and the holds just
+    made) as stock_moved events, at their own times, so daily positions start right."""
+    rows = bind.execute(sa.text(
+        "SELECT id, sku_id, warehouse_id, on_hand_delta, reserved_delta, reason, order_id, "
+        "reservation_id, created_at FROM stock_movements ORDER BY id")).all()
+    now = _now()
+    for mid, sku, wh, on_hand, reserved, reason, order_id, rid, at in rows:
+        at = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+        event_id = str(uuid.uuid4())
+        record = {
+            "event_id": event_id, "schema_version": 1,
+            "occurred_at": at.isoformat().replace("+00:00", "Z"),
+            "user_id": None, "anonymous_id": None, "session_id": None,
+            "context": {k: None for k in ("utm_source", "utm_medium", "utm_campaign",
+                                          "referrer", "device")},
+            "event_type": "stock_moved",
+            "payload": {"movement_id": mid, "sku_id": sku, "warehouse_id": wh,
+                        "on_hand_delta": on_hand, "reserved_delta": reserved,
+                        "reason": _REASONS.get(reason, "adjustment"), "order_id": order_id,
+                        "reservation_id": rid}}
+        bind.execute(sa.text(
+            "INSERT INTO outbox (event_id, event_type, record, created_at) "
+            "VALUES (:e, 'stock_moved', :r, :n)"),
+            {"e": event_id, "r": json.dumps(record, separators=(",", ":")), "n": now})
 
 
 def _hold_pending_orders(bind) -> None:
