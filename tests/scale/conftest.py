@@ -14,7 +14,7 @@ from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port
 
 
 def start_api_process(
-    var_dir: Path, database_url: str, redis_url: str
+    var_dir: Path, database_url: str, redis_url: str, **env_overrides: str
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "FLYWHEEL_VAR_DIR": str(var_dir), "FLYWHEEL_DATABASE_URL": database_url,
@@ -25,7 +25,7 @@ def start_api_process(
            "FLYWHEEL_API_URL": f"http://127.0.0.1:{port}",
            # replicas on other machines share the secret by configuration, not by var/
            "FLYWHEEL_PAYMENT_WEBHOOK_SECRET": "scale-test-webhook-secret-0123456789",
-           "FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT": "100000"}
+           "FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT": "100000", **env_overrides}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "transactional_api.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
