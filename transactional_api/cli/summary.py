@@ -12,15 +12,19 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from transactional_api.catalog import service as catalog
 from transactional_api.config import Settings
 from transactional_api.core.db import make_engine
 from transactional_api.events import lake
 from transactional_api.events.models import OutboxEvent
+from transactional_api.inventory import service as inventory
 from transactional_api.orders.models import Order
 from transactional_api.recommendations import keys
+from transactional_api.search.keys import HOT_SEARCHES
 
 MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
-         "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags")
+         "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
+         "dim_skus", "fct_daily_stock_positions", "fct_stock_alerts", "fct_daily_searches")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """
@@ -49,11 +53,24 @@ def oltp_counts(settings: Settings) -> dict[str, int]:
                 select(func.count()).select_from(OutboxEvent)
                 .where(OutboxEvent.published_at.is_(None))
             ) or 0
+            shop = _catalog_counts(s)
             s.rollback()
     finally:
         engine.dispose()
     return {"orders": orders, "paid_orders": int(paid), "gmv_cents": int(gmv),
-            "outbox_unpublished": unpublished}
+            "outbox_unpublished": unpublished, **shop}
+
+
+def _catalog_counts(s: Session) -> dict[str, int | bool]:
+    def products(status: str) -> int:
+        return catalog.search_products(session=s, q=None, category_id=None, status=status,
+                                       limit=1, offset=0)[1]
+
+    return {"products_listed": products("listed"),
+            "products_in_review": products("pending_review"),
+            "locations": len(inventory.list_warehouses(session=s)),
+            "low_stock_alerts": len(inventory.low_stock(session=s)),
+            "stock_ledger_consistent": not inventory.ledger_mismatches(session=s)}
 
 
 def outbox_pending(settings: Settings) -> int:
@@ -84,11 +101,14 @@ def published_features(redis_url: str | None) -> dict[str, int]:
     client = redis.Redis.from_url(redis_url)
     try:
         prefix = keys.POPULAR.rsplit(":reco:", 1)[0]
-        counts = {"item_recos": 0, "user_recos": 0, "user_tags": 0, "popular": 0}
+        counts = {"item_recos": 0, "user_recos": 0, "user_tags": 0, "popular": 0,
+                  "hot_searches": 0}
         for key in client.scan_iter(match=f"{prefix}:*", count=1000):
             name = key.decode()
             if name == keys.POPULAR:
                 counts["popular"] = len(json.loads(client.get(key) or b"[]"))
+            elif name == HOT_SEARCHES:
+                counts["hot_searches"] = len(json.loads(client.get(key) or b"[]"))
             elif ":reco:item:" in name:
                 counts["item_recos"] += 1
             elif ":reco:user:" in name:
@@ -122,6 +142,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"{'GMV':<32} {o['gmv_cents'] / 100:.2f}",
         f"{'events landed':<32} {summary['events_landed']}",
         f"{'outbox pending':<32} {o['outbox_unpublished']}",
+        f"{'products listed / in review':<32} {o['products_listed']} / "
+        f"{o['products_in_review']}",
+        f"{'stock locations':<32} {o['locations']}",
+        f"{'low-stock alerts open':<32} {o['low_stock_alerts']}",
+        f"{'stock ledger consistent':<32} {o['stock_ledger_consistent']}",
     ]
     lines += [f"{'marts.' + name:<32} {n}" for name, n in summary["marts"].items()]
     lines += [f"{'redis ' + name:<32} {n}" for name, n in summary["features"].items()]

@@ -32,8 +32,9 @@ def load_showcase(client: ApiClient, *, admin_token: str, clock: datetime) -> di
         call("POST", "/v1/admin/stock/receipts", json={
             "sku_id": p["skus"][0]["id"], "warehouse_id": warehouses[("north", "south")[i % 2]],
             "quantity": 40})
+        # close to what is left, so a few sales raise low-stock alerts in the demo
         call("PUT", f"/v1/admin/stock/{p['skus'][0]['id']}/default/safety-stock",
-             json={"safety_stock": 180})
+             json={"safety_stock": max(p["skus"][0]["available"] - 2, 1)})
     for p, labels in zip(plain[:8], (["new"], ["hot"], ["eco"], ["clearance"], ["new", "eco"],
                                       ["hot"], ["new"], ["clearance"]), strict=False):
         call("PUT", f"/v1/admin/products/{p['id']}/labels", json={"labels": labels})
