@@ -190,3 +190,10 @@ def test_inverted_price_range_is_refused(seeded):
         r = c.get("/v1/search", params={"min_price_cents": 500, "max_price_cents": 100})
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "bad_price_range"
+
+
+def test_a_bad_token_is_refused_not_ignored(seeded):
+    live, _ = seeded
+    with live.client("not-a-token") as c:
+        r = c.get("/v1/search", params={"q": "knife"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from tests.search.conftest import admin_post, seed, wait_for
+from tests.conftest import make_settings, run_api
+from tests.search.conftest import admin_post, fresh_database, seed, wait_for
 from transactional_api.catalog import search_source
 from transactional_api.catalog.models import Product
 from transactional_api.core import clock
@@ -45,6 +46,10 @@ def test_catalog_changes_reach_search_without_a_reindex_call(engine_api, admin):
     assert r.status_code == 200, r.text
     wait_for(lambda: [i for i in found(engine_api, word) if not i["in_stock"]],
              what="in_stock to turn false")
+    # Repriced: the listing price follows.
+    assert admin.put(f"/v1/admin/skus/{sku}/price", json={"price_cents": 650}).status_code == 200
+    wait_for(lambda: [i for i in found(engine_api, word) if i["min_price_cents"] == 650],
+             what="the new price")
     # Delisted: gone from search.
     admin_post(admin, f"/v1/admin/products/{product['id']}/transitions",
                {"action": "delist", "reason": "season over"})
@@ -121,3 +126,40 @@ def test_changed_since_pages_through_equal_timestamps(engine_api, admin):
             seen += [r[0] for r in rows]
             after, since = rows[-1][0], rows[-1][1]
     assert seen == ids  # every product once, in id order, though all share one timestamp
+
+
+def test_a_renamed_product_is_found_by_its_new_name_only(engine_api, admin):
+    shop = seed(engine_api, admin)
+    pid = shop.products["racket"]["id"]
+    r = admin.patch(f"/v1/admin/products/{pid}", json={"name": "Squash Bat"})
+    assert r.status_code == 200, r.text
+    # The full-text index follows the document (SQLite's triggers, PostgreSQL's
+    # generated column), whichever writer rebuilt it: the catalog or the sync job.
+    wait_for(lambda: [i["product_id"] for i in found(engine_api, "squash")] == [pid],
+             what="the new name")
+    assert found(engine_api, "tennis") == []
+
+
+def test_api_processes_sharing_a_database_share_one_index(tmp_path, redis_server,
+                                                          postgres_url):
+    url = fresh_database(postgres_url)
+    word = f"kettle{uuid.uuid4().hex[:6]}"
+    for one in run_api(make_settings(tmp_path / "one", redis_server.url, database_url=url)):
+        for two in run_api(make_settings(tmp_path / "two", redis_server.url,
+                                         database_url=url)):
+            with one.client(one.admin_token()) as admin_one:
+                cat = admin_post(admin_one, "/v1/admin/categories",
+                                 {"name": "Kitchen", "slug": "kitchen"})["id"]
+                product = admin_post(admin_one, "/v1/admin/products", {
+                    "category_id": cat, "name": f"Kettle {word}", "status": "listed",
+                    "skus": [{"code": word, "price_cents": 2_500, "stock": 1}]})
+            # Written through one process, found through the other; each runs the sync
+            # job, and the lease lets one of them work at a time.
+            [item] = wait_for(lambda: found(two, word), what="the product in process two")
+            assert item["product_id"] == product["id"] and item["in_stock"]
+            with two.client(two.admin_token()) as admin_two:
+                sku = product["skus"][0]["id"]
+                assert admin_two.put(f"/v1/admin/skus/{sku}/stock",
+                                     json={"available": 0}).status_code == 200
+            wait_for(lambda: [i for i in found(one, word) if not i["in_stock"]],
+                     what="process one to see the sell-out")

@@ -103,6 +103,15 @@ def changed_since(*, session: Session, since: datetime | None, after_id: str = "
         stmt.order_by(Product.updated_at, Product.id).limit(limit))]
 
 
+def products_after(*, session: Session, after_id: str, limit: int
+                   ) -> list[tuple[str, datetime, str]]:
+    """(id, updated_at, status) of the products after after_id in id order: a full walk
+    of the catalog in slices."""
+    return [tuple(r) for r in session.execute(
+        select(Product.id, Product.updated_at, Product.status)
+        .where(Product.id > after_id).order_by(Product.id).limit(limit))]
+
+
 def sku_products(*, session: Session, sku_ids: list[str]) -> dict[str, str]:
     """The product of each SKU; unknown SKUs are absent."""
     out: dict[str, str] = {}

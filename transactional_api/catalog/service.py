@@ -39,9 +39,23 @@ from transactional_api.core.errors import Conflict, NotFound, Unprocessable
 from transactional_api.events.catalog_events import SkuPriceChanged, SkuPriceChangedPayload
 from transactional_api.events.outbox import emit
 from transactional_api.inventory import service as inventory
+from transactional_api.search import service as search
 
-transition = lifecycle.transition
 audit = lifecycle.audit
+
+
+def _reindex(session: Session, product_id: str) -> None:
+    # Operators see their edit in search at once; the sync job would take ~a second.
+    search.reindex_products(session=session, product_ids=[product_id])
+
+
+def transition(*, session: Session, product_id: str, action: str, reason: str | None,
+               actor_id: str | None) -> Product:
+    product = lifecycle.transition(session=session, product_id=product_id, action=action,
+                                   reason=reason, actor_id=actor_id)
+    session.flush()
+    _reindex(session, product_id)
+    return product
 
 
 def create_product(*, session: Session, data: ProductIn, currency: str,
@@ -75,6 +89,8 @@ def create_product(*, session: Session, data: ProductIn, currency: str,
         lifecycle.record(session, product, action="list_on_create", from_status=lifecycle.DRAFT,
                          to_status=lifecycle.LISTED, reason="created listed by an operator",
                          actor_id=actor_id)
+        session.flush()
+        _reindex(session, product.id)
     return outs(session, [product])[0]
 
 
@@ -160,6 +176,8 @@ def add_sku(*, session: Session, product_id: str, data: SkuIn, currency: str) ->
         raise Conflict("SKU code already used", code="sku_code_taken")
     _add_sku(session, product, data, currency)
     product.updated_at = clock.now()
+    session.flush()
+    _reindex(session, product.id)
     return outs(session, [product])[0]
 
 
@@ -173,6 +191,8 @@ def update_product(*, session: Session, product_id: str, data: ProductPatch) -> 
     if data.images is not None:
         product.images = [str(u) for u in data.images]
     product.updated_at = clock.now()
+    session.flush()
+    _reindex(session, product.id)
     return outs(session, [product])[0]
 
 
@@ -180,6 +200,8 @@ def set_labels(*, session: Session, product_id: str, labels: list[str]) -> Produ
     product = _product(session, product_id, lock=True)
     product.labels = sorted(set(labels))
     product.updated_at = clock.now()
+    session.flush()
+    _reindex(session, product.id)
     return outs(session, [product])[0]
 
 
@@ -251,6 +273,8 @@ def set_price(*, session: Session, sku_id: str, price_cents: int) -> SkuOut:
             occurred_at=clock.now(), payload=SkuPriceChangedPayload(
                 product_id=sku.product_id, sku_id=sku.id, currency=sku.currency,
                 old_price_cents=old, new_price_cents=price_cents)))
+        session.flush()
+        _reindex(session, sku.product_id)
     return _sku_outs(session, [sku])[sku.id]
 
 

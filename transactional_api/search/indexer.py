@@ -150,5 +150,11 @@ def indexed_versions(*, session: Session, product_ids: list[str]) -> dict[str, o
     return out
 
 
-def all_indexed(*, session: Session) -> dict[str, object]:
-    return dict(session.execute(select(D.c.product_id, D.c.source_updated_at)).all())
+def indexed_between(*, session: Session, after_id: str, upto_id: str | None
+                    ) -> dict[str, object]:
+    """product_id -> source version of the documents with after_id < product_id <= upto_id
+    (no upper bound when upto_id is None)."""
+    stmt = select(D.c.product_id, D.c.source_updated_at).where(D.c.product_id > after_id)
+    if upto_id is not None:
+        stmt = stmt.where(D.c.product_id <= upto_id)
+    return dict(session.execute(stmt).all())

@@ -22,8 +22,10 @@ class SearchDocument(Base):
     __tablename__ = "search_documents"
     __table_args__ = (
         # Each sort key with the id tie-break: a sorted page is an index range scan.
+        # in_stock rides along (no index of its own: it would lure the planner away from
+        # the selective conditions) so whole-catalog stock counts scan this index only.
         Index("ix_search_documents_sold", "sold_count", "id"),
-        Index("ix_search_documents_price", "min_price_cents", "id"),
+        Index("ix_search_documents_price", "min_price_cents", "id", "in_stock"),
         Index("ix_search_documents_listed_at", "listed_at", "id"),
     )
     # Integer: the FTS5 rowid. Documents are rewritten whole, so it is not stable.
@@ -58,7 +60,11 @@ class SearchDocumentCategory(Base):
     index lookup and the category facet a join on depth."""
 
     __tablename__ = "search_document_categories"
-    __table_args__ = (Index("ix_search_document_categories_category", "category_id", "doc_id"),)
+    # A category has one depth, so this serves both the subtree filter (category_id =) and
+    # the whole-catalog category counts (depth =, grouped by category_id) as index scans.
+    __table_args__ = (
+        Index("ix_search_document_categories_category", "category_id", "depth", "doc_id"),
+    )
     doc_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     depth: Mapped[int] = mapped_column(Integer, primary_key=True)
     category_id: Mapped[str] = mapped_column(String(36))
@@ -73,8 +79,10 @@ class SearchDocumentLabel(Base):
 
 
 class SearchSyncState(Base):
-    """One row: how far the sync job has read the catalog and the stock, and who holds the
-    lease (several API processes run the job; one works at a time)."""
+    """Row "catalog": how far the sync job has read the catalog (keyset in updated_at,
+    id) and the stock, and who holds the lease (several API processes run the job; one
+    works at a time). Row "reconcile": the full comparison's walk in product id order,
+    product_id the last one done ("" between passes), reconciled_at the last pass's end."""
 
     __tablename__ = "search_sync_state"
     id: Mapped[str] = mapped_column(String(16), primary_key=True)

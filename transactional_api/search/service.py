@@ -14,6 +14,7 @@ import logging
 import redis
 from sqlalchemy.orm import Session
 
+from transactional_api.core import clock
 from transactional_api.core.errors import Unprocessable
 from transactional_api.events.catalog_events import SearchPerformed, SearchPerformedPayload
 from transactional_api.search import indexer, keys, query, state
@@ -48,8 +49,10 @@ def reindex_all(*, session: Session) -> int:
 
 def search_event(*, params: SearchQuery, total: int, user_id: str | None,
                  session_id: str | None, anonymous_id: str | None) -> SearchPerformed:
+    # the request's clock (simulated in the demo), as every other event of the request
     return SearchPerformed(
-        user_id=user_id, session_id=session_id, anonymous_id=anonymous_id,
+        occurred_at=clock.now(), user_id=user_id, session_id=session_id,
+        anonymous_id=anonymous_id,
         payload=SearchPerformedPayload(
             query=(params.q or "").strip()[:200], results_count=min(total, _MAX_RESULTS_COUNT),
             sort=params.sort, category_id=params.category_id, brand_id=params.brand_id,

@@ -11,15 +11,22 @@ from transactional_api.core import clock
 from transactional_api.search.models import SearchSyncState
 
 STATE_ID = "catalog"
+RECONCILE_ID = "reconcile"
 
 
-def get(*, session: Session) -> SearchSyncState:
-    row = session.get(SearchSyncState, STATE_ID)
-    if row is None:  # the migration inserts it; a hand-emptied table gets it back
-        row = SearchSyncState(id=STATE_ID, product_id="")
+def get(*, session: Session, row_id: str = STATE_ID) -> SearchSyncState:
+    """The row, created if missing (the migration inserts "catalog"; "reconcile" comes on
+    first use), so call it in a write unit unless the row surely exists."""
+    row = session.get(SearchSyncState, row_id)
+    if row is None:
+        row = SearchSyncState(id=row_id, product_id="")
         session.add(row)
         session.flush()
     return row
+
+
+def peek(*, session: Session, row_id: str) -> SearchSyncState | None:
+    return session.get(SearchSyncState, row_id)
 
 
 def mark_full_reindex(*, session: Session, docs: list[dict]) -> None:
@@ -34,7 +41,8 @@ def mark_full_reindex(*, session: Session, docs: list[dict]) -> None:
     elif row.product_at is None or (row.product_at, row.product_id) < newest:
         row.product_at, row.product_id = newest
     row.stock_at = now
-    row.reconciled_at = now
+    walk = get(session=session, row_id=RECONCILE_ID)
+    walk.reconciled_at, walk.product_id = now, ""
 
 
 def claim(*, session: Session, owner: str, seconds: float) -> bool:

@@ -7,9 +7,9 @@ then, holding the lease in search_sync_state so that one process works at a time
    changed_since) and rebuilds the documents whose version differs;
 2. stock: re-reads in_stock of the products whose SKUs changed since the last round
    (inventory's changed_skus_since), with an overlap for transactions still committing;
-3. every RECONCILE_SECONDS, a full comparison with the catalog and the stock. It catches
-   what a watermark cannot: a commit that lands after the watermark passed its
-   updated_at, or times written under the simulator's clock.
+3. every RECONCILE_SECONDS, a full comparison with the catalog and the stock, a slice per
+   round. It catches what a watermark cannot: a commit that lands after the watermark
+   passed its updated_at, or times written under the simulator's clock.
 
 The catalog also calls service.reindex_products after its own writes, so in normal
 operation this job only confirms what is already indexed.
@@ -33,6 +33,7 @@ log = logging.getLogger("flywheel.search.sync")
 
 INTERVAL_SECONDS = 1.0
 RECONCILE_SECONDS = 300.0
+RECONCILE_SLICE = 1000
 LEASE_SECONDS = 60.0
 STOCK_OVERLAP_SECONDS = 5.0
 PAGE = 500
@@ -52,8 +53,9 @@ class SearchSync:
         with self.read_sessions() as s:
             row = state.get(session=s)
             full = row.product_at is None
-            reconcile = (row.reconciled_at is None or started - row.reconciled_at
-                         > timedelta(seconds=self.reconcile_seconds))
+            walk = state.peek(session=s, row_id=state.RECONCILE_ID)
+            reconcile = walk is None or walk.product_id != "" or walk.reconciled_at is None \
+                or started - walk.reconciled_at > timedelta(seconds=self.reconcile_seconds)
             products = not full and bool(catalog_source.changed_since(
                 session=s, since=row.product_at, after_id=row.product_id, limit=1))
             skus = [] if full else inventory.changed_skus_since(
@@ -126,34 +128,36 @@ class SearchSync:
         return flipped
 
     def _reconcile(self, started) -> int:
-        """Every product compared with its document; every document's stock re-read."""
+        """One slice of the pass that compares every product with its document and re-reads
+        every document's stock; a pass is spread over rounds (RECONCILE_SLICE products
+        each, about 30 ms) so it never stalls the searches this process serves."""
         with self.read_sessions() as s:
-            indexed = indexer.all_indexed(session=s)
-            rows, todo, since, after = [], [], None, ""
-            while True:
-                rows = catalog_source.changed_since(session=s, since=since, after_id=after,
-                                                    limit=5000)
-                todo += _stale(indexed, rows)
-                for pid, _, _ in rows:
-                    indexed.pop(pid, None)
-                if len(rows) < 5000:
-                    break
-                after, since = rows[-1][0], rows[-1][1]
-        todo += list(indexed)  # documents whose product no longer exists
-        for i in range(0, len(todo), PAGE):
-            with transaction(self.sessions) as s:
-                if not state.claim(session=s, owner=self.owner, seconds=LEASE_SECONDS):
-                    return i
-                indexer.replace(session=s, product_ids=todo[i:i + PAGE])
-        with self.read_sessions() as s:
-            every = sorted(indexer.all_indexed(session=s))
-        flipped = self._refresh_stock(every)
+            walk = state.peek(session=s, row_id=state.RECONCILE_ID)
+            after = walk.product_id if walk is not None else ""
+            rows = catalog_source.products_after(session=s, after_id=after,
+                                                 limit=RECONCILE_SLICE)
+            upto = rows[-1][0] if len(rows) == RECONCILE_SLICE else None
+            indexed = indexer.indexed_between(session=s, after_id=after, upto_id=upto)
+            todo = _stale(indexed, rows)
+            seen = {r[0] for r in rows}
+            todo += [pid for pid in indexed if pid not in seen]  # the product is gone
+            rebuilt = set(todo)  # rebuilt documents get their stock read afresh anyway
+            flips = indexer.stock_flips(session=s, product_ids=[
+                pid for pid in indexed if pid not in rebuilt])
         with transaction(self.sessions) as s:
-            state.get(session=s).reconciled_at = started
-        if todo or flipped:
+            if state.get(session=s).lease_owner != self.owner:
+                return 0
+            if todo:
+                indexer.replace(session=s, product_ids=todo)
+            indexer.apply_stock(session=s, flips=flips)
+            walk = state.get(session=s, row_id=state.RECONCILE_ID)
+            walk.product_id = upto or ""
+            if upto is None:
+                walk.reconciled_at = started
+        if todo or flips:
             log.warning("search reconcile repaired documents",
-                        extra={"rebuilt": len(todo), "stock_flipped": flipped})
-        return len(todo) + flipped
+                        extra={"rebuilt": len(todo), "stock_flipped": len(flips)})
+        return len(todo) + len(flips)
 
 
 def _stale(indexed: dict, rows: list[tuple]) -> list[str]:

@@ -126,12 +126,11 @@ class VisitRunner:
                 buffer.append(self._event(visit, shopper, step, "page_view",
                                           {"page": step.arg("page")}))
             elif kind == "search":
-                query = step.arg("query")
-                found = self.client.get("/v1/products", params={"q": query, "limit": 20},
-                                        clock=step.at, token=state.token)
-                buffer.append(self._event(visit, shopper, step, "search",
-                                          {"query": query,
-                                           "results_count": int(found.get("total", 0))}))
+                # the shop's own search: the server records the search_performed event
+                self.client.get("/v1/search", params={"q": step.arg("query"), "limit": 20},
+                                clock=step.at, token=state.token,
+                                headers={"X-Session-Id": visit.session_id,
+                                         "X-Anonymous-Id": shopper.anonymous_id})
             elif kind == "product_view":
                 pid = step.arg("product_id")
                 self.client.get(f"/v1/products/{pid}", clock=step.at, token=state.token)
