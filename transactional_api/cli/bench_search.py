@@ -130,7 +130,7 @@ def cmd_bench_search(args: argparse.Namespace) -> int:
             var = Path(tempfile.mkdtemp(prefix="flywheel-bench-search-"))
             imported = _import(olist, {**os.environ, "FLYWHEEL_VAR_DIR": str(var)}, args.limit)
             env = {"FLYWHEEL_VAR_DIR": str(var)}  # the API serves the catalog just loaded
-        with bench_api(args.api, env=env, admin=_admin_creds()) as api:
+        with bench_api(args.api, env=env, admin=_admin_creds(), workers=args.workers) as api:
             with httpx.Client(base_url=api.url, timeout=60) as c:
                 products = c.get(SEARCH, params={"limit": 1, "facets": "false"}).json()["total"]
             pool = _query_pool(api.url, args.pool)
@@ -151,7 +151,8 @@ def cmd_bench_search(args: argparse.Namespace) -> int:
     print(f"search vs {TRIVIAL}: p50 {ratio50:.2f}x, p99 {ratio99:.2f}x", flush=True)
     _emit_json(args, {"bench": "search", "reference": f"GET {TRIVIAL}", "products": products,
                       "import_seconds": round(imported, 2), "queries": len(pool),
-                      "concurrency": args.concurrency, "search": search, "trivial": trivial,
+                      "concurrency": args.concurrency, "workers": args.workers,
+                      "search": search, "trivial": trivial,
                       "p50_ratio": ratio50, "p99_ratio": ratio99})
     return 1 if search["errors"] or trivial["errors"] else 0
 
@@ -166,6 +167,8 @@ def add_bench_search(bsub: argparse._SubParsersAction) -> None:
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--pool", type=int, default=50, help="distinct filtered queries cycled")
+    p.add_argument("--workers", type=int, default=1,
+                   help="API worker processes when the bench starts the API")
     p.add_argument("--limit", type=int, default=None, help="import only the first N products")
     p.set_defaults(func=cmd_bench_search)
 

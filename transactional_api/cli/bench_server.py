@@ -53,7 +53,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def bench_api(url: str | None, *, env: dict[str, str] | None = None,
-              admin: dict[str, str] | None = None) -> Iterator[BenchApi]:
+              admin: dict[str, str] | None = None, workers: int = 1) -> Iterator[BenchApi]:
     """The API at url, or a fresh one started here and stopped afterwards."""
     if url:
         creds = admin or ADMIN
@@ -72,7 +72,7 @@ def bench_api(url: str | None, *, env: dict[str, str] | None = None,
     try:
         api = sup.start("api", python_module(
             "uvicorn", "transactional_api.app:create_app", "--factory", "--host", "127.0.0.1",
-            "--port", str(port), "--log-level", "warning"))
+            "--port", str(port), "--log-level", "warning", "--workers", str(workers)))
         wait_http(f"{url}/healthz", timeout=60, proc=api.proc)
         token = httpx.post(f"{url}/v1/auth/login", json=ADMIN, timeout=60
                            ).raise_for_status().json()["token"]
