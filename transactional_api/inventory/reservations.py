@@ -311,6 +311,8 @@ def allocate_presales(*, session: Session, today: date,
                                       PresaleAllotment.sku_id == StockReservation.sku_id)
         .where(StockReservation.status == BACKORDERED, PresaleAllotment.ship_from_date <= today)
         .order_by(StockReservation.created_at, StockReservation.id).limit(limit)))
+    # first come first served within a SKU, SKUs in lock order across them
+    due.sort(key=lambda r: r.sku_id)
     done = 0
     for r in due:
         _lock(session, {r.sku_id}, set())

@@ -135,12 +135,18 @@ def _statements(engine_name: str, text: bool, filters: tuple[str, ...], sort: st
     branches = _facet_branches(hits, "category_id" in filters) if facets else [_count(hits)]
     if not text:
         return _page(D, conds, sort, limit, offset), union_all(*branches)
-    numbered = select(hits.c.id, func.row_number().over(
-        order_by=_order(sort, hits.c.rank, hits.c)).label("n")).subquery()
-    page = select(literal("item").label("facet"), cast(numbered.c.id, String).label("key"),
-                  cast(null(), String).label("name"), numbered.c.n).where(
-        numbered.c.n > offset, numbered.c.n <= offset + limit)
+    # A top-N sort (LIMIT) keeps only the page's rows, not a full sort of every hit; the
+    # page is then numbered in the same order.
+    order = _order(sort, hits.c.rank, hits.c)
+    top = select(hits.c.id, *(c for c in hits.c if c.name in _SORT_KEYS)).order_by(
+        *order).limit(limit).offset(offset).subquery()
+    page = select(literal("item").label("facet"), cast(top.c.id, String).label("key"),
+                  cast(null(), String).label("name"), func.row_number().over(
+                      order_by=_order(sort, top.c.rank, top.c)).label("n"))
     return None, union_all(page, *branches)
+
+
+_SORT_KEYS = ("rank", "sold_count", "min_price_cents", "listed_at")
 
 
 def _page(source, conds: list, sort: str, limit, offset):
