@@ -333,9 +333,8 @@ def outs(session: Session, products: list[Product]) -> list[ProductOut]:
 
 def _sku_outs(session: Session, skus: list[Sku]) -> dict[str, SkuOut]:
     ids = [s.id for s in skus]
-    units = inventory.sellable(session=session, sku_ids=ids)
-    comps = inventory.components_of(session, ids)
-    presale = inventory.presale_info(session=session, sku_ids=ids)
+    units, comps, presale = inventory.stock_view(session=session, sku_ids=ids,
+                                                  kinds={s.id: s.kind for s in skus})
     out = {}
     for s in skus:
         p = presale.get(s.id)

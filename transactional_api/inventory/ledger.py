@@ -44,12 +44,13 @@ def move(session: Session, *, sku_id: str, warehouse_id: str, on_hand: int = 0,
     if row is None:
         raise Conflict("not enough stock", code="out_of_stock",
                        details={"sku_id": sku_id, "warehouse_id": warehouse_id})
-    movement_id = session.execute(
-        insert(StockMovement).returning(StockMovement.id),
-        [{"sku_id": sku_id, "warehouse_id": warehouse_id, "on_hand_delta": on_hand,
-          "reserved_delta": reserved, "reason": reason, "order_id": order_id,
-          "reservation_id": reservation_id, "actor_id": actor_id, "note": note,
-          "created_at": now}]).scalar_one()
+    # Core insert: the ORM's bulk path costs more than the statement itself here.
+    ledger = StockMovement.__table__
+    movement_id = session.execute(insert(ledger).values(
+        sku_id=sku_id, warehouse_id=warehouse_id, on_hand_delta=on_hand,
+        reserved_delta=reserved, reason=reason, order_id=order_id,
+        reservation_id=reservation_id, actor_id=actor_id, note=note,
+        created_at=now).returning(ledger.c.id)).scalar_one()
     emit(session=session, event=StockMoved(occurred_at=now, payload=StockMovedPayload(
         movement_id=movement_id, sku_id=sku_id, warehouse_id=warehouse_id,
         on_hand_delta=on_hand, reserved_delta=reserved, reason=reason, order_id=order_id,

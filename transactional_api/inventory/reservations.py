@@ -45,25 +45,33 @@ def components_of(session: Session, sku_ids: list[str]) -> dict[str, dict[str, i
 
 
 def _lock(session: Session, stock_skus: set[str], presale_skus: set[str]):
-    levels = list(session.scalars(
-        select(StockLevel).where(StockLevel.sku_id.in_(sorted(stock_skus)))
-        .order_by(StockLevel.sku_id, StockLevel.warehouse_id).with_for_update()
-        .execution_options(populate_existing=True))) if stock_skus else []
+    """Lock the SKUs' stock rows, then their allotments, in the one fixed order; returns
+    sellable units per (sku, location) as read under the lock, and the allotments."""
+    level = StockLevel.__table__.c
+    stock = {(sku, wh): units for sku, wh, units in session.execute(
+        select(level.sku_id, level.warehouse_id, level.on_hand - level.reserved)
+        .where(level.sku_id.in_(sorted(stock_skus)))
+        .order_by(level.sku_id, level.warehouse_id).with_for_update())} if stock_skus else {}
     allotments = {a.sku_id: a for a in session.scalars(
         select(PresaleAllotment).where(PresaleAllotment.sku_id.in_(sorted(presale_skus)))
         .order_by(PresaleAllotment.sku_id).with_for_update()
         .execution_options(populate_existing=True))} if presale_skus else {}
-    return levels, allotments
+    return stock, allotments
 
 
 def reserve(*, session: Session, order_id: str, lines: dict[str, int], region: str | None,
             reserved_until: datetime,
-            strategy: allocation.Strategy = allocation.prefer_single_location) -> None:
-    """Hold every line's units or raise Conflict (the caller's transaction rolls back)."""
+            strategy: allocation.Strategy = allocation.prefer_single_location,
+            kinds: dict[str, str] | None = None) -> None:
+    """Hold every line's units or raise Conflict (the caller's transaction rolls back).
+    ``kinds`` (sku -> standard|bundle|presale), when the caller knows them, saves looking
+    up bundles and pre-sales for plain lines."""
     line_ids = sorted(lines)
-    bundles = components_of(session, line_ids)
+    maybe = (lambda kind: [s for s in line_ids if kinds.get(s) == kind]) if kinds is not None \
+        else (lambda kind: line_ids)
+    bundles = components_of(session, maybe("bundle")) if maybe("bundle") else {}
     presale = set(session.scalars(select(PresaleAllotment.sku_id).where(
-        PresaleAllotment.sku_id.in_(line_ids))))
+        PresaleAllotment.sku_id.in_(maybe("presale"))))) if maybe("presale") else set()
     # per line: the component SKUs whose stock it takes
     draws: dict[str, dict[str, int]] = {}
     for sku in line_ids:
@@ -75,22 +83,23 @@ def reserve(*, session: Session, order_id: str, lines: dict[str, int], region: s
     for parts in draws.values():
         for c, q in parts.items():
             demand[c] += q
-    _, allotments = _lock(session, set(demand), presale)
-    _expire_overdue(session, skus=set(demand) | presale)
+    stock, allotments = _lock(session, set(demand), presale)
+    # Lapsed holds come back here too, so stock returns even where no sweeper runs: always
+    # for pre-sale quota (rare), for stock only when it would otherwise refuse the order.
+    if presale and _expire_overdue(session, skus=set(demand) | presale):
+        stock, allotments = _lock(session, set(demand), presale)  # read again, still ours
     _reserve_presale(session, order_id, {s: lines[s] for s in presale}, allotments,
                      reserved_until)
     if not demand:
         return
     locations = _locations(session)
-    stock = _sellable_at(session, sorted(demand))
     try:
-        plan = strategy(demand=dict(demand), region=region, locations=locations, stock=stock)
-    except allocation.InsufficientStock as exc:
-        wanting = sorted(s for s, parts in draws.items() if exc.sku_id in parts)
-        raise Conflict("not enough stock", code="out_of_stock",
-                       details={"sku_ids": wanting, "sku_id": wanting[0] if wanting else None,
-                                "component_sku_id": exc.sku_id, "requested": exc.requested,
-                                "available": exc.available, "region": region}) from None
+        plan = _plan(strategy, demand, region, locations, stock, draws)
+    except Conflict:
+        if not _expire_overdue(session, skus=set(demand)):
+            raise
+        stock, _ = _lock(session, set(demand), set())
+        plan = _plan(strategy, demand, region, locations, stock, draws)
     _check_plan(plan, demand)
     # hand each component's allocated units out to the lines that draw on it
     pools = {c: list(parts) for c, parts in plan.items()}
@@ -113,6 +122,19 @@ def reserve(*, session: Session, order_id: str, lines: dict[str, int], region: s
                 else:
                     pools[comp][0] = (wh, units - take)
     session.flush()
+
+
+def _plan(strategy: allocation.Strategy, demand: dict[str, int], region: str | None,
+          locations: list[allocation.Location], stock: dict[tuple[str, str], int],
+          draws: dict[str, dict[str, int]]) -> allocation.Allocation:
+    try:
+        return strategy(demand=dict(demand), region=region, locations=locations, stock=stock)
+    except allocation.InsufficientStock as exc:
+        wanting = sorted(s for s, parts in draws.items() if exc.sku_id in parts)
+        raise Conflict("not enough stock", code="out_of_stock",
+                       details={"sku_ids": wanting, "sku_id": wanting[0] if wanting else None,
+                                "component_sku_id": exc.sku_id, "requested": exc.requested,
+                                "available": exc.available, "region": region}) from None
 
 
 def _check_plan(plan: allocation.Allocation, demand: dict[str, int]) -> None:
@@ -229,10 +251,10 @@ def _give_back(session: Session, rows: list[StockReservation], status: str,
                         .execution_options(synchronize_session=False))
 
 
-def _expire_overdue(session: Session, *, skus: set[str]) -> None:
+def _expire_overdue(session: Session, *, skus: set[str]) -> int:
     """Called with the SKUs' rows locked: lapsed holds on them return before we allocate."""
     if not skus:
-        return
+        return 0
     overdue = list(session.scalars(
         select(StockReservation).where(StockReservation.status.in_((ACTIVE, DEFERRED)),
                                        StockReservation.reserved_until <= clock.now(),
@@ -240,6 +262,7 @@ def _expire_overdue(session: Session, *, skus: set[str]) -> None:
         .order_by(StockReservation.sku_id, StockReservation.warehouse_id,
                   StockReservation.id)))
     _give_back(session, overdue, EXPIRED, "expired")
+    return len(overdue)
 
 
 def expire_due(*, session: Session, limit: int = 500) -> int:

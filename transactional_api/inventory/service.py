@@ -153,12 +153,21 @@ def bulk_receive(*, session: Session, rows: Iterable[tuple[str, str, int]],
 def sellable(*, session: Session, sku_ids: list[str]) -> dict[str, int]:
     """Units that can be sold now over all active locations: a bundle as many as its
     scarcest component allows, a pre-sale SKU what is left of its quota."""
+    return stock_view(session=session, sku_ids=sku_ids)[0]
+
+
+def stock_view(*, session: Session, sku_ids: list[str], kinds: dict[str, str] | None = None
+               ) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, PresaleAllotment]]:
+    """(sellable units, bundle components, pre-sale allotments) of the SKUs: what a product
+    page shows. ``kinds`` (from the catalog) spares the lookups plain SKUs do not need."""
     ids = list(dict.fromkeys(sku_ids))
     if not ids:
-        return {}
-    bundles = components_of(session, ids)
-    quota = {a.sku_id: a.quota - a.taken for a in session.scalars(
-        select(PresaleAllotment).where(PresaleAllotment.sku_id.in_(ids)))}
+        return {}, {}, {}
+    of_kind = (lambda k: [s for s in ids if kinds.get(s) == k]) if kinds is not None \
+        else (lambda k: ids)
+    bundles = components_of(session, of_kind("bundle")) if of_kind("bundle") else {}
+    allotments = presale_info(session=session, sku_ids=of_kind("presale")) \
+        if of_kind("presale") else {}
     plain = {c for parts in bundles.values() for c in parts} | set(ids)
     rows = session.execute(
         select(StockLevel.sku_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
@@ -168,13 +177,13 @@ def sellable(*, session: Session, sku_ids: list[str]) -> dict[str, int]:
     units = {sku: int(total or 0) for sku, total in rows}
     out = {}
     for sku in ids:
-        if sku in quota:
-            out[sku] = quota[sku]
+        if sku in allotments:
+            out[sku] = allotments[sku].quota - allotments[sku].taken
         elif sku in bundles:
             out[sku] = min(units.get(c, 0) // q for c, q in bundles[sku].items())
         else:
             out[sku] = units.get(sku, 0)
-    return out
+    return out, bundles, allotments
 
 
 def levels(*, session: Session, sku_ids: list[str]) -> list[StockLevel]:

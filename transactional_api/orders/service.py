@@ -103,7 +103,8 @@ def place_order(
                        code="idempotency_conflict") from exc
     inventory.reserve(session=session, order_id=order.id, region=shipping_region,
                       lines={s: q for s, q in lines.items() if found[s].kind != "virtual"},
-                      reserved_until=order.expires_at, strategy=allocation_strategy)
+                      reserved_until=order.expires_at, strategy=allocation_strategy,
+                      kinds={s: found[s].kind for s in lines})
     if from_cart:
         cart.clear(session=session, user_id=user_id)
     _emit(session, order, ev.OrderCreated, {
