@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -58,6 +59,7 @@ class Product(Base):
     """The SPU. ``spec`` lists the attribute values its SKUs are generated from."""
 
     __tablename__ = "products"
+    __table_args__ = (Index("ix_products_updated_at_id", "updated_at", "id"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     category_id: Mapped[str] = mapped_column(ForeignKey("categories.id"), index=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from transactional_api.catalog.models import Brand, Category, Merchant, Product, Sku
@@ -96,9 +96,9 @@ def changed_since(*, session: Session, since: datetime | None, after_id: str = "
     (since, after_id), oldest first; since None starts from the beginning."""
     stmt = select(Product.id, Product.updated_at, Product.status)
     if since is not None:
-        # Spelled out rather than a row-value comparison, so both engines use the index.
-        stmt = stmt.where(Product.updated_at >= since, or_(
-            Product.updated_at > since, Product.id > after_id))
+        # A row-value comparison: SQLite and PostgreSQL both answer it as one range of
+        # the (updated_at, id) index, however many products share one timestamp.
+        stmt = stmt.where(tuple_(Product.updated_at, Product.id) > tuple_(since, after_id))
     return [tuple(r) for r in session.execute(
         stmt.order_by(Product.updated_at, Product.id).limit(limit))]
 

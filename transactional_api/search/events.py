@@ -50,8 +50,7 @@ class SearchEventBuffer:
             return 0
         try:
             with transaction(self.sessions) as s:
-                for event in batch:
-                    outbox.emit(session=s, event=event)
+                outbox.emit_many(session=s, events=batch)
         except Exception:
             with self._lock:  # keep them for the next round, within the bound
                 room = max(0, self.capacity - len(self._events))
