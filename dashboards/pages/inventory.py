@@ -128,6 +128,20 @@ tiles = [
 for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
     column.metric(label, value, help=help_text, border=True)
 
+def _query_bars(frame, value: str, title: str, also: str, color: str | None = None) -> None:
+    """Queries as horizontal bars, in the frame's order (busiest first)."""
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar(**({"color": color} if color else {}))
+        .encode(
+            y=alt.Y("search_query:N", sort=frame["search_query"].tolist(), title=None),
+            x=alt.X(f"{value}:Q", title=title),
+            tooltip=["search_query:N", f"{value}:Q", f"{also}:Q"],
+        ),
+        width="stretch",
+    )
+
+
 hot = stock_search.top_searches(queries)
 missing = stock_search.zero_result_queries(queries)
 left, right = st.columns(2)
@@ -136,31 +150,14 @@ with left:
     if hot.empty:
         st.info("No typed queries in this date range.")
     else:
-        st.altair_chart(
-            alt.Chart(hot)
-            .mark_bar()
-            .encode(
-                y=alt.Y("search_query:N", sort=hot["search_query"].tolist(), title=None),
-                x=alt.X("searches:Q", title="Searches"),
-                tooltip=["search_query:N", "searches:Q", "avg_results_count:Q"],
-            ),
-            width="stretch",
-        )
+        _query_bars(hot, "searches", "Searches", "avg_results_count")
 with right:
     st.subheader("Zero-result searches")
     if missing.empty:
         st.info("Every typed query found something.")
     else:
-        st.altair_chart(
-            alt.Chart(missing)
-            .mark_bar(color="#d62728")
-            .encode(
-                y=alt.Y("search_query:N", sort=missing["search_query"].tolist(), title=None),
-                x=alt.X("zero_result_searches:Q", title="Searches that found nothing"),
-                tooltip=["search_query:N", "zero_result_searches:Q", "searches:Q"],
-            ),
-            width="stretch",
-        )
+        _query_bars(missing, "zero_result_searches", "Searches that found nothing",
+                    "searches", color="#d62728")
 
 if not missing.empty:
     st.subheader("Queries that found nothing")

@@ -10,19 +10,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.catalog_io.conftest import row
 from tests.conftest import make_settings, run_api
+from tests.fuzzing import fuzz_operation
 from transactional_api.catalog.csv_format import COLUMNS
-
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +32,8 @@ def test_schema_driven_fuzzing_of_the_csv_endpoints(live):
     schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
     for path, method in (("/v1/admin/catalog/import", "POST"),
                          ("/v1/admin/catalog/export", "GET")):
-        operation = schema[path][method]
-
-        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
-        @given(case=operation.as_strategy())
-        def fuzz(case):
-            for headers in ({}, {"Authorization": f"Bearer {token}"}):
-                case.call_and_validate(base_url=live.url, headers=headers, checks=CHECKS)
-
-        fuzz()
+        fuzz_operation(schema[path][method], base_url=live.url, max_examples=30,
+                       header_sets=[{}, {"Authorization": f"Bearer {token}"}])
 
 
 # Cells drawn from values that break naive parsers: quotes, separators, line breaks,
