@@ -7,11 +7,11 @@ The dbt source ``raw.events`` declares the same columns; tests/contract keeps th
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter
 
-from transactional_api.events.catalog_events import CATALOG_EVENTS, CatalogEvent
+from transactional_api.events.catalog_events import CATALOG_EVENTS
 from transactional_api.events.envelope import (  # noqa: F401 (re-exported for callers)
     MAX_CENTS,
     Cents,
@@ -23,6 +23,9 @@ from transactional_api.events.envelope import (  # noqa: F401 (re-exported for c
     Strict,
     UtcDateTime,
 )
+from transactional_api.events.fulfilment_events import FULFILMENT_EVENTS
+from transactional_api.events.order_events import ORDER_FLOW_EVENTS
+from transactional_api.events.payment_events import PAYMENT_EVENTS
 
 
 # --- behaviour payloads (sent by storefront clients) ---------------------------------
@@ -182,18 +185,17 @@ ORDER_EVENTS: dict[str, type[Envelope]] = {
     for m in (OrderCreated, OrderPaid, OrderCancelled, OrderShipped, OrderCompleted, PaymentFailed,
               PaymentRefundDue)
 }
-ALL_EVENTS: dict[str, type[Envelope]] = {**BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS}
+# Each domain keeps its events in its own module; they join the contract here.
+ALL_EVENTS: dict[str, type[Envelope]] = {
+    **BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS, **ORDER_FLOW_EVENTS, **PAYMENT_EVENTS,
+    **FULFILMENT_EVENTS,
+}
 
 BehaviourEvent = Annotated[
     PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted,
     Field(discriminator="event_type"),
 ]
-AnyEvent = Annotated[
-    PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted
-    | OrderCreated | OrderPaid | OrderCancelled | OrderShipped | OrderCompleted | PaymentFailed
-    | PaymentRefundDue | CatalogEvent,
-    Field(discriminator="event_type"),
-]
+AnyEvent = Annotated[Union[tuple(ALL_EVENTS.values())], Field(discriminator="event_type")]  # noqa: UP007
 behaviour_adapter: TypeAdapter[Any] = TypeAdapter(BehaviourEvent)
 any_event_adapter: TypeAdapter[Any] = TypeAdapter(AnyEvent)
 

@@ -225,6 +225,19 @@ def commit(*, session: Session, order_id: str, at: datetime | None = None) -> bo
     return True
 
 
+def extend(*, session: Session, order_id: str, until: datetime) -> int:
+    """Hold the order's units longer (a bank transfer confirms hours later); never shorter.
+    Returns how many holds moved; 0 when a hold already lapsed."""
+    held = _held(session, order_id, (ACTIVE, DEFERRED))
+    if _order_reservations(session, order_id, (EXPIRED, RELEASED)):
+        return 0
+    now = clock.now()
+    for r in held:
+        if r.reserved_until < until:
+            r.reserved_until, r.updated_at = until, now
+    return len(held)
+
+
 def release(*, session: Session, order_id: str, reason: str = "released") -> None:
     """Cancellation: give back whatever the order still holds (nothing if it lapsed)."""
     held = _held(session, order_id, (ACTIVE, DEFERRED, BACKORDERED))

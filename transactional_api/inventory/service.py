@@ -31,6 +31,7 @@ from transactional_api.inventory.reservations import (  # noqa: F401 (the public
     commit,
     components_of,
     expire_due,
+    extend,
     release,
     reserve,
     restock_return,

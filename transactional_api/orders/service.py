@@ -257,6 +257,20 @@ def payable(*, session: Session, order_id: str, user_id: str) -> Order:
     return order
 
 
+def extend_payment_deadline(*, session: Session, order_id: str, until: datetime) -> Order:
+    """A slow channel (bank transfer) keeps the order and its stock held until ``until``."""
+    order = get_order(session=session, order_id=order_id, user_id=None, lock=True)
+    if order.status != state.PENDING_PAYMENT:
+        raise Conflict(f"order is {order.status}, not awaiting payment", code="not_payable")
+    if until > order.expires_at:
+        if order.items and any(i.sku_kind != "virtual" for i in order.items) and \
+                not inventory.extend(session=session, order_id=order.id, until=until):
+            raise Conflict("the stock hold has lapsed", code="payment_deadline_passed")
+        order.expires_at = until
+        order.updated_at = clock.now()
+    return order
+
+
 def ensure_owner(order: Order, user_id: str) -> None:
     if order.user_id != user_id:
         raise Forbidden("not your order")
