@@ -13,6 +13,7 @@ from redis.retry import Retry
 from sqlalchemy.orm import sessionmaker
 
 from transactional_api.accounts import service as accounts
+from transactional_api.accounts.address_router import router as address_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
 from transactional_api.cart.router import router as cart_router
@@ -33,6 +34,7 @@ from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
+from transactional_api.orders.checkout_router import router as checkout_router
 from transactional_api.orders.router import router as orders_router
 from transactional_api.payments import service as payments
 from transactional_api.payments.router import router as payments_router
@@ -41,6 +43,7 @@ from transactional_api.payments.secret import webhook_secret
 from transactional_api.recommendations.router import router as recommendations_router
 from transactional_api.search import jobs as search_jobs
 from transactional_api.search.router import router as search_router
+from transactional_api.shipping.router import router as shipping_router
 
 log = logging.getLogger("flywheel.api")
 
@@ -138,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(catalog_io_router, responses=ERROR_RESPONSES)
     app.include_router(search_router, responses=ERROR_RESPONSES)
+    for router in (address_router, shipping_router, checkout_router):
+        app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -28,13 +28,14 @@ log = logging.getLogger(__name__)
 SNAPSHOT_TABLES: tuple[str, ...] = (
     "users", "merchants", "brands", "categories", "products", "product_status_changes",
     "skus", "bundle_components", "warehouses", "stock_levels", "presale_allotments", "orders",
-    "order_items", "payments",
+    "order_items", "sub_orders", "payments",
 )
 # Credentials never leave the OLTP database.
 # Secrets and request plumbing stay in the OLTP: nothing downstream may depend on them.
 EXCLUDED_COLUMNS: dict[str, frozenset[str]] = {
     "users": frozenset({"password_hash"}),
-    "orders": frozenset({"idempotency_key", "request_fingerprint"}),
+    # the shopper's street address is personal data; the region is what analysis needs
+    "orders": frozenset({"idempotency_key", "request_fingerprint", "ship_to"}),
 }
 
 

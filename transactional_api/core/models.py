@@ -1,6 +1,6 @@
 """Import every domain's models so metadata (Alembic, tests) sees all tables."""
 
-from transactional_api.accounts.models import AuthToken, User
+from transactional_api.accounts.models import Address, AuthToken, User
 from transactional_api.cart.models import Cart, CartItem
 from transactional_api.catalog.models import (
     Brand,
@@ -20,7 +20,7 @@ from transactional_api.inventory.models import (
     StockReservation,
     Warehouse,
 )
-from transactional_api.orders.models import Order, OrderItem
+from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
 from transactional_api.search.models import (
     SearchDocument,
@@ -28,6 +28,7 @@ from transactional_api.search.models import (
     SearchDocumentLabel,
     SearchSyncState,
 )
+from transactional_api.shipping.models import ShippingRate, TaxRate
 
 __all__ = [
     "AuthToken", "Base", "Cart", "CartItem", "Category", "Order", "OrderItem", "OutboxEvent",
@@ -35,4 +36,5 @@ __all__ = [
     "Brand", "Merchant", "ProductStatusChange", "BundleComponent", "PresaleAllotment",
     "StockReservation", "Warehouse",
     "SearchDocument", "SearchDocumentCategory", "SearchDocumentLabel", "SearchSyncState",
+    "Address", "SubOrder", "ShippingRate", "TaxRate",
 ]

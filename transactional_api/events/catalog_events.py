@@ -24,7 +24,7 @@ Units = Annotated[int, Field(strict=True, ge=-10_000_000, le=10_000_000)]
 LIFECYCLE = Literal["draft", "pending_review", "listed", "delisted"]
 STOCK_REASONS = Literal[
     "initial", "receipt", "adjustment", "stocktake", "reserved", "released", "expired",
-    "deducted", "returned", "migration",
+    "deducted", "returned", "intercepted", "migration",
 ]
 
 

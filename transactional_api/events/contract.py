@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter
 
+from transactional_api.events.aftersales_events import AFTERSALES_EVENTS
 from transactional_api.events.catalog_events import CATALOG_EVENTS
 from transactional_api.events.envelope import (  # noqa: F401 (re-exported for callers)
     MAX_CENTS,
@@ -188,7 +189,7 @@ ORDER_EVENTS: dict[str, type[Envelope]] = {
 # Each domain keeps its events in its own module; they join the contract here.
 ALL_EVENTS: dict[str, type[Envelope]] = {
     **BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS, **ORDER_FLOW_EVENTS, **PAYMENT_EVENTS,
-    **FULFILMENT_EVENTS,
+    **FULFILMENT_EVENTS, **AFTERSALES_EVENTS,
 }
 
 BehaviourEvent = Annotated[

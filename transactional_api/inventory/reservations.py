@@ -204,6 +204,26 @@ def _held(session: Session, order_id: str, statuses: tuple[str, ...]) -> list[St
     return [r for r in rows if r.id in keep]
 
 
+def line_locations(*, session: Session, order_id: str,
+                   lines: dict[str, int]) -> dict[str, dict[str | None, int]]:
+    """Where each order line's units are held: line SKU -> {location (None: pre-sale not
+    yet placed): units of the line}. A bundle goes wholly to the location holding most of
+    its components (allocation keeps a bundle together whenever it can)."""
+    rows = _order_reservations(session, order_id, (ACTIVE, DEFERRED, BACKORDERED, CONSUMED))
+    by_line: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+    bundles: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        if r.sku_id == r.line_sku_id or r.warehouse_id is None:
+            by_line[r.line_sku_id][r.warehouse_id] += r.quantity
+        else:
+            bundles[r.line_sku_id][r.warehouse_id] += r.quantity
+    out = {line: dict(w) for line, w in by_line.items()}
+    for line, per_wh in bundles.items():
+        if line not in out:
+            out[line] = {max(sorted(per_wh, key=str), key=per_wh.get): lines[line]}
+    return out
+
+
 def commit(*, session: Session, order_id: str, at: datetime | None = None) -> bool:
     """Payment arrived: deduct the held units. False when a hold has lapsed (its stock may
     be sold to someone else by now); the caller then refuses the payment."""
@@ -300,11 +320,16 @@ def _still(session: Session, r: StockReservation, statuses: tuple[str, ...]) -> 
 
 
 def restock_return(*, session: Session, order_id: str, line_sku_id: str, quantity: int,
-                   actor_id: str | None = None) -> None:
-    """An accepted return: the units go back on hand where they left from; a bundle comes
-    back as its components. Never more than was deducted for the line."""
+                   actor_id: str | None = None, warehouse_id: str | None = None,
+                   reason: str = "returned") -> None:
+    """An accepted return (or goods stopped before shipping, reason "intercepted"): the
+    units go back on hand where they left from (``warehouse_id``: only that location's
+    part of a split line); a bundle comes back as its components. Never more than was
+    deducted for the line."""
     rows = [r for r in _order_reservations(session, order_id, (CONSUMED,))
-            if r.line_sku_id == line_sku_id]
+            if r.line_sku_id == line_sku_id and (
+                warehouse_id is None or r.warehouse_id == warehouse_id
+                or r.sku_id != line_sku_id)]
     if not rows:
         raise Conflict("nothing of this SKU was deducted for the order",
                        code="nothing_to_return")
@@ -323,7 +348,7 @@ def restock_return(*, session: Session, order_id: str, line_sku_id: str, quantit
             take = min(room[r.id], left) if r.sku_id == comp else 0
             if take > 0:
                 move(session, sku_id=comp, warehouse_id=r.warehouse_id, on_hand=take,
-                     reason="returned", order_id=order_id, reservation_id=r.id,
+                     reason=reason, order_id=order_id, reservation_id=r.id,
                      actor_id=actor_id)
                 left -= take
 
@@ -333,7 +358,8 @@ def _returned(session: Session, reservation_ids: list[str]) -> dict[str, int]:
     rows = session.execute(
         select(StockMovement.reservation_id, func.sum(StockMovement.on_hand_delta))
         .where(StockMovement.reservation_id.in_(reservation_ids),
-               StockMovement.reason == "returned").group_by(StockMovement.reservation_id))
+               StockMovement.reason.in_(("returned", "intercepted")))
+        .group_by(StockMovement.reservation_id))
     return {rid: int(total) for rid, total in rows}
 
 

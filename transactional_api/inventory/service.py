@@ -32,6 +32,7 @@ from transactional_api.inventory.reservations import (  # noqa: F401 (the public
     components_of,
     expire_due,
     extend,
+    line_locations,
     release,
     reserve,
     restock_return,

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transactional_api.core.db import Base, UTCDateTime, new_id, utcnow
@@ -31,6 +40,11 @@ class Order(Base):
     utm_campaign: Mapped[str | None] = mapped_column(String(100))
     # Where the goods go: allocation prefers a location serving it (None: any location).
     shipping_region: Mapped[str | None] = mapped_column(String(16))
+    # The address as it was at placement (editing the address book never moves an order).
+    address_id: Mapped[str | None] = mapped_column(String(36))
+    ship_to: Mapped[dict | None] = mapped_column(JSON)
+    shipping_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -38,14 +52,58 @@ class Order(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     items: Mapped[list[OrderItem]] = relationship(
         cascade="all, delete-orphan", order_by="OrderItem.id", lazy="selectin"
     )
+    sub_orders: Mapped[list[SubOrder]] = relationship(
+        cascade="all, delete-orphan", order_by="SubOrder.seq", lazy="selectin"
+    )
+
+
+class SubOrder(Base):
+    """One merchant's goods from one location: its own fulfilment state machine. The parent
+    order is paid once; its customer-facing status is derived from these."""
+
+    __tablename__ = "sub_orders"
+    __table_args__ = (
+        UniqueConstraint("order_id", "seq", name="uq_sub_orders_order_seq"),
+        CheckConstraint("total_cents >= 0 AND shipping_cents >= 0 AND tax_cents >= 0",
+                        name="ck_sub_orders_money_nonneg"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    merchant_id: Mapped[str] = mapped_column(String(36), index=True)
+    # None: virtual goods, or pre-sale goods not yet given a location
+    warehouse_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))  # physical | presale | virtual
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_reason: Mapped[str | None] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_cents: Mapped[int] = mapped_column(BigInteger)
+    discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    # Set by after-sales while a request on this sub-order is open.
+    after_sales_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class OrderItem(Base):
-    """Name and price are snapshots: later catalog edits never change a placed order."""
+    """A full snapshot (names, list and paid prices, discount, tax, weight): later catalog
+    or price changes never change a placed order."""
 
     __tablename__ = "order_items"
     __table_args__ = (CheckConstraint("quantity > 0", name="ck_order_items_qty_pos"),)
@@ -55,6 +113,12 @@ class OrderItem(Base):
     product_id: Mapped[str] = mapped_column(String(36), index=True)
     product_name: Mapped[str] = mapped_column(String(200))
     sku_name: Mapped[str] = mapped_column(String(200))
+    sub_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    warehouse_id: Mapped[str | None] = mapped_column(String(36))
+    list_price_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     unit_price_cents: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int]
     line_total_cents: Mapped[int] = mapped_column(BigInteger)

@@ -9,8 +9,8 @@ from transactional_api.cart.router import CartId
 from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
 from transactional_api.core.errors import Unprocessable
 from transactional_api.inventory.allocation import load_strategy
-from transactional_api.orders import service
-from transactional_api.orders.models import Order
+from transactional_api.orders import service, state
+from transactional_api.orders.models import Order, SubOrder
 from transactional_api.orders.schemas import (
     ExpireOut,
     OrderIn,
@@ -18,6 +18,7 @@ from transactional_api.orders.schemas import (
     OrderOut,
     OrderPage,
     ReturnIn,
+    SubOrderOut,
 )
 
 router = APIRouter(tags=["orders"])
@@ -25,36 +26,63 @@ OrderPath = Annotated[str, Path(min_length=1, max_length=36)]
 IdempotencyKey = Annotated[str | None, Header(min_length=1, max_length=128)]
 
 
+def sub_order_out(s: SubOrder) -> SubOrderOut:
+    return SubOrderOut(
+        id=s.id, seq=s.seq, merchant_id=s.merchant_id, warehouse_id=s.warehouse_id,
+        kind=s.kind, status=s.status,
+        customer_status=state.customer_status(s.status, s.after_sales_open),
+        paused=s.paused, hold_reason=s.hold_reason, currency=s.currency,
+        subtotal_cents=s.subtotal_cents, discount_cents=s.discount_cents,
+        shipping_cents=s.shipping_cents, tax_cents=s.tax_cents, total_cents=s.total_cents,
+        paid_at=s.paid_at, shipped_at=s.shipped_at, delivered_at=s.delivered_at,
+        completed_at=s.completed_at, cancelled_at=s.cancelled_at,
+        cancel_reason=s.cancel_reason)
+
+
 def order_out(o: Order) -> OrderOut:
     return OrderOut(
         id=o.id, user_id=o.user_id, status=o.status, currency=o.currency,
         subtotal_cents=o.subtotal_cents, discount_cents=o.discount_cents,
+        shipping_cents=o.shipping_cents, tax_cents=o.tax_cents,
         total_cents=o.total_cents, shipping_region=o.shipping_region,
+        address_id=o.address_id, ship_to=o.ship_to,
         created_at=o.created_at, expires_at=o.expires_at,
         paid_at=o.paid_at, cancelled_at=o.cancelled_at, cancel_reason=o.cancel_reason,
-        shipped_at=o.shipped_at, completed_at=o.completed_at,
+        shipped_at=o.shipped_at, delivered_at=o.delivered_at, completed_at=o.completed_at,
         items=[OrderItemOut(sku_id=i.sku_id, product_id=i.product_id,
                             product_name=i.product_name, sku_name=i.sku_name,
                             unit_price_cents=i.unit_price_cents, quantity=i.quantity,
-                            line_total_cents=i.line_total_cents, merchant_id=i.merchant_id,
+                            line_total_cents=i.line_total_cents,
+                            list_price_cents=i.list_price_cents,
+                            discount_cents=i.discount_cents, tax_cents=i.tax_cents,
+                            weight_grams=i.weight_grams, sub_order_id=i.sub_order_id,
+                            warehouse_id=i.warehouse_id, merchant_id=i.merchant_id,
                             kind=i.sku_kind, recipient=i.recipient,
                             fulfilment_status=i.fulfilment_status) for i in o.items],
+        sub_orders=[sub_order_out(s) for s in o.sub_orders],
     )
+
+
+def lines_of(body_items) -> tuple[dict[str, int] | None, dict[str, str]]:
+    """Request lines merged per SKU, and the recipient of each virtual SKU."""
+    if body_items is None:
+        return None, {}
+    items: dict[str, int] = {}
+    recipients: dict[str, str] = {}
+    for line in body_items:
+        items[line.sku_id] = items.get(line.sku_id, 0) + line.quantity
+        if line.recipient is not None and \
+                recipients.setdefault(line.sku_id, line.recipient) != line.recipient:
+            raise Unprocessable("one recipient per virtual SKU and order",
+                                code="conflicting_recipients")
+    return items, recipients
 
 
 @router.post("/v1/orders", status_code=201, response_model=OrderOut)
 def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: SettingsDep,
                 response: Response, idempotency_key: IdempotencyKey = None,
                 x_cart_id: CartId = None) -> OrderOut:
-    items, recipients = None, {}
-    if body.items is not None:
-        items = {}
-        for line in body.items:
-            items[line.sku_id] = items.get(line.sku_id, 0) + line.quantity
-            if line.recipient is not None and \
-                    recipients.setdefault(line.sku_id, line.recipient) != line.recipient:
-                raise Unprocessable("one recipient per virtual SKU and order",
-                                        code="conflicting_recipients")
+    items, recipients = lines_of(body.items)
     with db.begin():
         if items is None and x_cart_id is not None:
             cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
@@ -62,7 +90,8 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
             session=db, user_id=caller.id, items=items, session_id=body.session_id,
             anonymous_id=body.anonymous_id, context=body.context,
             idempotency_key=idempotency_key, recipients=recipients,
-            shipping_region=body.shipping_region,
+            shipping_region=body.shipping_region, address_id=body.address_id,
+            expected_total_cents=body.expected_total_cents,
             allocation_strategy=load_strategy(settings.allocation_strategy),
             payment_timeout_seconds=settings.order_payment_timeout_seconds)
         if not created:

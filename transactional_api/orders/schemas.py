@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from transactional_api.cart.schemas import MAX_QUANTITY
-from transactional_api.events.contract import Context
+from transactional_api.events.contract import MAX_CENTS, Context
 
 
 class OrderLineIn(BaseModel):
@@ -26,7 +27,97 @@ class OrderIn(BaseModel):
     anonymous_id: str | None = Field(None, min_length=1, max_length=64)
     shipping_region: str | None = Field(None, min_length=1, max_length=16,
                                         pattern=r"^[A-Za-z0-9_-]+$")
+    address_id: str | None = Field(None, min_length=1, max_length=36)
+    # The total the shopper saw (from the preview): placement refuses a different one.
+    expected_total_cents: int | None = Field(None, strict=True, ge=0, le=MAX_CENTS)
     context: Context = Field(default_factory=Context)
+
+
+class PreviewIn(BaseModel):
+    """Items, or none for the cart; an address (or just a region) to price shipping."""
+
+    model_config = ConfigDict(extra="forbid")
+    items: list[OrderLineIn] | None = Field(None, min_length=1, max_length=100)
+    address_id: str | None = Field(None, min_length=1, max_length=36)
+    shipping_region: str | None = Field(None, min_length=1, max_length=16,
+                                        pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class PreviewLineOut(BaseModel):
+    sku_id: str
+    product_id: str
+    product_name: str
+    sku_name: str
+    merchant_id: str
+    kind: str
+    quantity: int
+    list_price_cents: int
+    unit_price_cents: int
+    discount_cents: int
+    tax_cents: int
+    line_total_cents: int
+    weight_grams: int
+    available: int
+    in_stock: bool
+
+
+class PreviewShippingOut(BaseModel):
+    merchant_id: str
+    weight_grams: int
+    goods_cents: int
+    shipping_cents: int
+    free_over_cents: int | None
+    short_of_free_shipping_cents: int | None
+
+
+class PreviewOut(BaseModel):
+    currency: str
+    shipping_region: str | None
+    address_id: str | None
+    tax_rate_bp: int
+    lines: list[PreviewLineOut]
+    shipping: list[PreviewShippingOut]
+    subtotal_cents: int
+    discount_cents: int
+    shipping_cents: int
+    tax_cents: int
+    total_cents: int
+    placeable: bool
+
+
+class SubOrderOut(BaseModel):
+    id: str
+    seq: int
+    merchant_id: str
+    warehouse_id: str | None
+    kind: str
+    status: str
+    customer_status: str
+    paused: bool
+    hold_reason: str | None
+    currency: str
+    subtotal_cents: int
+    discount_cents: int
+    shipping_cents: int
+    tax_cents: int
+    total_cents: int
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+
+class SubOrderTransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: Literal["picking", "packed", "shipped", "delivered", "completed"]
+
+
+class InterceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["pause", "resume", "cancel"]
+    reason: str = Field(min_length=1, max_length=200)
 
 
 class OrderItemOut(BaseModel):
@@ -37,6 +128,12 @@ class OrderItemOut(BaseModel):
     unit_price_cents: int
     quantity: int
     line_total_cents: int
+    list_price_cents: int
+    discount_cents: int
+    tax_cents: int
+    weight_grams: int
+    sub_order_id: str | None
+    warehouse_id: str | None
     merchant_id: str
     kind: str
     recipient: str | None
@@ -50,15 +147,21 @@ class OrderOut(BaseModel):
     currency: str
     subtotal_cents: int
     discount_cents: int
+    shipping_cents: int
+    tax_cents: int
     total_cents: int
     shipping_region: str | None
+    address_id: str | None
+    ship_to: dict | None
     items: list[OrderItemOut]
+    sub_orders: list[SubOrderOut]
     created_at: datetime
     expires_at: datetime
     paid_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str | None
     shipped_at: datetime | None
+    delivered_at: datetime | None
     completed_at: datetime | None
 
 

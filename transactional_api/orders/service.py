@@ -1,4 +1,5 @@
-"""Orders: placement with price snapshots and atomic stock reservation, and the lifecycle.
+"""Orders: the lifecycle after placement (placement.py): payment, cancellation, shipping,
+completion, returns, the unpaid-order sweeper.
 
 Every state change writes its contract event to the outbox in the same transaction.
 Rows are locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers with
@@ -7,132 +8,21 @@ BEGIN IMMEDIATE) before a transition is checked, so two racing transitions canno
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from transactional_api.cart import service as cart
 from transactional_api.catalog import service as catalog
 from transactional_api.core import clock
-from transactional_api.core.db import new_id
 from transactional_api.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from transactional_api.events import contract as ev
 from transactional_api.events.contract import Context
 from transactional_api.events.outbox import emit
 from transactional_api.inventory import service as inventory
-from transactional_api.inventory.allocation import Strategy, prefer_single_location
-from transactional_api.orders import state, virtual
-from transactional_api.orders.models import Order, OrderItem
-
-
-def place_order(
-    *,
-    session: Session,
-    user_id: str,
-    items: dict[str, int] | None,
-    session_id: str | None,
-    anonymous_id: str | None,
-    context: Context,
-    idempotency_key: str | None,
-    payment_timeout_seconds: int,
-    recipients: dict[str, str] | None = None,
-    shipping_region: str | None = None,
-    allocation_strategy: Strategy = prefer_single_location,
-) -> tuple[Order, bool]:
-    """Returns (order, created). A repeated idempotency key returns the first order."""
-    recipients = recipients or {}
-    fingerprint = _fingerprint(items, session_id, anonymous_id, context,
-                               recipients, shipping_region)
-    if idempotency_key:
-        existing = session.scalar(select(Order).where(
-            Order.user_id == user_id, Order.idempotency_key == idempotency_key))
-        if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise Unprocessable("this Idempotency-Key was used for a different request",
-                                    code="idempotency_key_reused")
-            return existing, False
-    from_cart = items is None
-    lines = cart.lines(session=session, user_id=user_id) if from_cart else items
-    if not lines:
-        raise Unprocessable("the cart is empty", code="empty_cart")
-    found = catalog.skus_for_order(session=session, sku_ids=list(lines))
-    unknown = sorted(set(lines) - set(found))
-    if unknown:
-        raise Unprocessable("unknown SKU", code="unknown_sku", details={"sku_ids": unknown})
-    too_many = sorted(s for s, q in lines.items() if q > cart.MAX_QUANTITY)
-    if too_many:
-        raise Unprocessable(f"at most {cart.MAX_QUANTITY} units of one SKU per order",
-                            code="quantity_too_large", details={"sku_ids": too_many})
-    _check_recipients(found, lines, recipients)
-    currencies = {found[s].sku.currency for s in lines}
-    if len(currencies) != 1:
-        raise Unprocessable("items are priced in different currencies", code="mixed_currency")
-
-    now = clock.now()
-    order = Order(id=new_id(), user_id=user_id, status=state.PENDING_PAYMENT,
-                  currency=currencies.pop(), subtotal_cents=0, discount_cents=0, total_cents=0,
-                  idempotency_key=idempotency_key, request_fingerprint=fingerprint,
-                  session_id=session_id,
-                  anonymous_id=anonymous_id, utm_source=context.utm_source,
-                  utm_medium=context.utm_medium, utm_campaign=context.utm_campaign,
-                  shipping_region=shipping_region, created_at=now, updated_at=now,
-                  expires_at=now + timedelta(seconds=payment_timeout_seconds))
-    for sku_id in sorted(lines):
-        sku, product = found[sku_id].sku, found[sku_id].product
-        qty = lines[sku_id]
-        order.items.append(OrderItem(sku_id=sku.id, product_id=product.id,
-                                     product_name=product.name, sku_name=sku.name,
-                                     unit_price_cents=sku.price_cents, quantity=qty,
-                                     line_total_cents=sku.price_cents * qty,
-                                     merchant_id=product.merchant_id, sku_kind=sku.kind,
-                                     recipient=recipients.get(sku_id)))
-    order.subtotal_cents = sum(i.line_total_cents for i in order.items)
-    order.total_cents = order.subtotal_cents - order.discount_cents
-    if order.subtotal_cents > ev.MAX_CENTS:
-        raise Unprocessable(f"an order may total at most {ev.MAX_CENTS} cents",
-                            code="order_total_too_large")
-    session.add(order)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict("idempotency key is being used by another request",
-                       code="idempotency_conflict") from exc
-    inventory.reserve(session=session, order_id=order.id, region=shipping_region,
-                      lines={s: q for s, q in lines.items() if found[s].kind != "virtual"},
-                      reserved_until=order.expires_at, strategy=allocation_strategy,
-                      kinds={s: found[s].kind for s in lines})
-    if from_cart:
-        cart.clear(session=session, user_id=user_id)
-    _emit(session, order, ev.OrderCreated, {
-        "order_id": order.id, "currency": order.currency, "total_cents": order.total_cents,
-        "items": [{"sku_id": i.sku_id, "product_id": i.product_id, "quantity": i.quantity,
-                   "unit_price_cents": i.unit_price_cents} for i in order.items]})
-    return order, True
-
-
-def _check_recipients(found: dict, lines: dict[str, int], recipients: dict[str, str]) -> None:
-    missing = sorted(s for s in lines if found[s].kind == "virtual" and s not in recipients)
-    if missing:
-        raise Unprocessable("virtual goods need a recipient account", code="recipient_required",
-                            details={"sku_ids": missing})
-    stray = sorted(s for s in recipients if s not in lines or found[s].kind != "virtual")
-    if stray:
-        raise Unprocessable("only virtual goods take a recipient", code="recipient_not_allowed",
-                            details={"sku_ids": stray})
-
-
-def _fingerprint(items: dict[str, int] | None, session_id: str | None,
-                 anonymous_id: str | None, context: Context, recipients: dict[str, str],
-                 shipping_region: str | None) -> str:
-    request = {"items": sorted(items.items()) if items is not None else "cart",
-               "session_id": session_id, "anonymous_id": anonymous_id,
-               "context": context.model_dump(), "recipients": sorted(recipients.items()),
-               "shipping_region": shipping_region}
-    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+from transactional_api.orders import state, suborders, virtual
+from transactional_api.orders.models import Order
+from transactional_api.orders.placement import place_order, preview  # noqa: F401 (public)
 
 
 def get_order(*, session: Session, order_id: str, user_id: str | None, lock: bool = False) -> Order:
@@ -174,16 +64,18 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
         # The hold lapsed before the money arrived and the units may be sold: refund.
         _cancel(session, order, "reservation_lapsed")
         return False
-    _transition(order, state.PAID)
     order.paid_at = paid_at
     _emit(session, order, ev.OrderPaid, {"order_id": order.id, "payment_id": payment_id,
                                           "amount_cents": amount_cents,
                                           "currency": order.currency}, occurred_at=paid_at)
+    for sub in order.sub_orders:
+        suborders.advance(session, order, sub, state.ALLOCATED, at=paid_at)
     units: dict[str, int] = {}
     for i in order.items:
         units[i.product_id] = units.get(i.product_id, 0) + i.quantity
     catalog.record_sales(session=session, units=units)
     virtual.fulfil_lines(session=session, order=order, payment_id=payment_id, at=paid_at)
+    suborders.sync(session, order, at=paid_at)
     return True
 
 
@@ -207,18 +99,41 @@ def is_owner(*, session: Session, order_id: str, user_id: str) -> bool:
 
 
 def ship_order(*, session: Session, order_id: str) -> Order:
+    """Operator shortcut: every sub-order still before shipping goes through picking and
+    packing to shipped (shipments with carriers go through fulfilment instead)."""
     order = get_order(session=session, order_id=order_id, user_id=None, lock=True)
-    _transition(order, state.SHIPPED)
-    order.shipped_at = clock.now()
-    _emit(session, order, ev.OrderShipped, {"order_id": order.id})
+    ready = [s for s in order.sub_orders if s.kind != "virtual" and s.status in (
+        state.ALLOCATED, state.PICKING, state.PACKED)]
+    if not ready:
+        raise Conflict(f"cannot move an order from {order.status} to shipped: nothing to ship",
+                       code="illegal_transition", details={"from": order.status,
+                                                           "to": state.SHIPPED})
+    for sub in ready:
+        for target in state.FORWARD_TO_SHIPPED[state.FORWARD_TO_SHIPPED.index(
+                _next(sub.status)):]:
+            suborders.advance(session, order, sub, target)
+    suborders.sync(session, order)
     return order
 
 
+def _next(status: str) -> str:
+    return {state.ALLOCATED: state.PICKING, state.PICKING: state.PACKED,
+            state.PACKED: state.SUB_SHIPPED}[status]
+
+
 def complete_order(*, session: Session, order_id: str) -> Order:
+    """Operator shortcut: shipped sub-orders are delivered and everything delivered completes."""
     order = get_order(session=session, order_id=order_id, user_id=None, lock=True)
-    _transition(order, state.COMPLETED)
-    order.completed_at = clock.now()
-    _emit(session, order, ev.OrderCompleted, {"order_id": order.id})
+    if order.status not in (state.SHIPPED, state.DELIVERED):
+        raise Conflict(f"cannot move an order from {order.status} to completed",
+                       code="illegal_transition", details={"from": order.status,
+                                                           "to": state.COMPLETED})
+    for sub in order.sub_orders:
+        if sub.status == state.SUB_SHIPPED:
+            suborders.advance(session, order, sub, state.SUB_DELIVERED)
+        if sub.status == state.SUB_DELIVERED:
+            suborders.advance(session, order, sub, state.SUB_COMPLETED)
+    suborders.sync(session, order)
     return order
 
 
@@ -227,7 +142,7 @@ def accept_return(*, session: Session, order_id: str, sku_id: str, quantity: int
     """Returned goods received back: the units go on hand again (refunds and the
     shopper-facing after-sales flow build on this)."""
     order = get_order(session=session, order_id=order_id, user_id=None, lock=True)
-    if order.status not in (state.PAID, state.SHIPPED, state.COMPLETED):
+    if order.status in (state.PENDING_PAYMENT, state.CANCELLED):
         raise Conflict(f"an order that is {order.status} has nothing to return",
                        code="not_returnable")
     line = next((i for i in order.items if i.sku_id == sku_id), None)
@@ -277,17 +192,18 @@ def ensure_owner(order: Order, user_id: str) -> None:
 
 
 def _cancel(session: Session, order: Order, reason: str) -> None:
-    _transition(order, state.CANCELLED)
-    order.cancelled_at = clock.now()
+    """An unpaid order ends: every sub-order is cancelled and the stock returns."""
+    if order.status != state.PENDING_PAYMENT:
+        raise Conflict(f"cannot move an order from {order.status} to cancelled",
+                       code="illegal_transition",
+                       details={"from": order.status, "to": state.CANCELLED})
+    now = clock.now()
     order.cancel_reason = reason
     inventory.release(session=session, order_id=order.id)
-    _emit(session, order, ev.OrderCancelled, {"order_id": order.id, "reason": reason})
-
-
-def _transition(order: Order, target: str) -> None:
-    state.check_transition(order.status, target)
-    order.status = target
-    order.updated_at = clock.now()
+    for sub in order.sub_orders:
+        suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason, at=now,
+                          ignore_pause=True)
+    suborders.sync(session, order, at=now, reason=reason)
 
 
 def _emit(session: Session, order: Order, event_cls, payload: dict,

@@ -12,6 +12,7 @@ from transactional_api.events import contract as ev
 from transactional_api.events.catalog_events import VirtualFulfilment, VirtualFulfilmentPayload
 from transactional_api.events.outbox import emit
 from transactional_api.fulfillment.virtual import SUPPLIER, VirtualSupplier
+from transactional_api.orders import state, suborders
 
 
 def fulfil_lines(*, session: Session, order, payment_id: str, at: datetime | None = None,
@@ -35,7 +36,8 @@ def fulfil_lines(*, session: Session, order, payment_id: str, at: datetime | Non
                 currency=order.currency, supplier_reference=result.reference,
                 reason=result.reason)))
         if not result.ok:
-            owed += item.line_total_cents
+            owed += item.line_total_cents + item.tax_cents
+    _settle_sub_orders(session, order, now)
     if owed:
         emit(session=session, event=ev.PaymentRefundDue(
             occurred_at=now, user_id=order.user_id, session_id=order.session_id,
@@ -43,3 +45,16 @@ def fulfil_lines(*, session: Session, order, payment_id: str, at: datetime | Non
                 order_id=order.id, payment_id=payment_id, amount_cents=owed,
                 currency=order.currency, reason="virtual_fulfilment_failed")))
     return owed
+
+
+def _settle_sub_orders(session: Session, order, now: datetime) -> None:
+    """A virtual sub-order is delivered once its codes are out; cancelled when none were."""
+    for sub in order.sub_orders:
+        if sub.kind != "virtual" or sub.status != state.ALLOCATED:
+            continue
+        outcomes = {i.fulfilment_status for i in order.items if i.sub_order_id == sub.id}
+        if outcomes == {"failed"}:
+            suborders.advance(session, order, sub, state.SUB_CANCELLED,
+                              reason="virtual_fulfilment_failed", at=now)
+        else:
+            suborders.advance(session, order, sub, state.SUB_DELIVERED, at=now)

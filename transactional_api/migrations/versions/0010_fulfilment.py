@@ -1,4 +1,4 @@
-"""shipments, tracking, after-sales, invoices
+"""shipments, carriers, tracking events, invoices
 
 Revision ID: 0010
 Revises: 0009

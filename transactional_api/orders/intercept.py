@@ -1,0 +1,59 @@
+"""The operator's circuit breaker on one sub-order before it ships: pause, resume, or cancel
+with a reason, refunding what was paid for it and putting its goods back on hand."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from transactional_api.core import clock
+from transactional_api.core.errors import Conflict
+from transactional_api.events import order_events as oe
+from transactional_api.inventory import service as inventory
+from transactional_api.orders import state, suborders
+from transactional_api.orders.models import SubOrder
+
+
+def intercept(*, session: Session, sub_order_id: str, action: str, reason: str,
+              actor_id: str | None) -> SubOrder:
+    sub = suborders.get_sub_order(session=session, sub_order_id=sub_order_id)
+    order = suborders.parent_locked(session, sub)
+    if sub.status not in state.BEFORE_SHIPPING:
+        raise Conflict(f"a sub-order that is {sub.status} can no longer be intercepted",
+                       code="not_interceptable", details={"status": sub.status})
+    refunded = 0
+    if action == "pause":
+        if sub.paused:
+            raise Conflict("already paused", code="already_paused")
+        sub.paused, sub.hold_reason = True, reason
+    elif action == "resume":
+        if not sub.paused:
+            raise Conflict("not paused", code="not_paused")
+        sub.paused, sub.hold_reason = False, None
+    else:
+        if sub.status == state.AWAITING_PAYMENT:
+            raise Conflict("the order is not paid: cancel the whole order instead",
+                           code="order_unpaid")
+        refunded = _cancel_paid(session, order, sub, reason, actor_id)
+    sub.updated_at = clock.now()
+    suborders.emit_for(session, order, oe.SubOrderIntercepted, oe.SubOrderInterceptedPayload(
+        sub_order_id=sub.id, order_id=order.id, action=action, reason=reason,
+        actor_id=actor_id, refunded_cents=refunded, currency=sub.currency))
+    suborders.sync(session, order, reason=f"intercepted: {reason}"[:200])
+    return sub
+
+
+def _cancel_paid(session: Session, order, sub: SubOrder, reason: str,
+                 actor_id: str | None) -> int:
+    for item in order.items:
+        if item.sub_order_id == sub.id and item.sku_kind not in ("virtual", "presale"):
+            inventory.restock_return(session=session, order_id=order.id,
+                                     line_sku_id=item.sku_id, quantity=item.quantity,
+                                     actor_id=actor_id, warehouse_id=item.warehouse_id,
+                                     reason="intercepted")
+    # presale units not yet given stock go back to the quota with the order's other holds
+    suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason,
+                      ignore_pause=True)
+    from transactional_api.orders import refunds  # after-sales and interception share it
+    return refunds.refund_sub_order(session=session, order=order, sub=sub,
+                                    amount_cents=sub.total_cents, reason="intercepted",
+                                    reference=f"intercept:{sub.id}", actor_id=actor_id)
