@@ -48,23 +48,6 @@ class Settings(BaseSettings):
         30.0, description="A payment pending this long is resolved against its channel")
     payment_clock_skew_seconds: int = Field(
         300, description="How far a provider's occurred_at may run ahead of ours")
-    payment_channels: list[str] | None = Field(
-        None, description="Payment channels to offer, by registered name (JSON list); unset: "
-        "the wallet, plus the sandbox, card and bank_transfer sandboxes where the sandbox is on")
-    card_session_ttl_seconds: float = Field(
-        900, gt=0, description="How long the sandbox card page waits for card and challenge")
-    bank_transfer_deadline_hours: float = Field(
-        48, gt=0, description="How long a bank transfer holds the order and its stock")
-    bank_transfer_confirm_after_hours: float = Field(
-        4, ge=0, description="When the sandbox bank sees a transfer arrive (shop clock)")
-    payment_refund_due_after_seconds: float = Field(
-        30, ge=0, description="Grace before money captured for an order that cannot take it "
-        "is refunded automatically (operators may act first)")
-    payment_refund_sweeper_interval_seconds: float = Field(
-        5.0, ge=0, description="How often refund_due payments are refunded (0 = off)")
-    payment_reconciliation_interval_seconds: float = Field(
-        3600, ge=0, description="How often yesterday's reconciliation is run if it has not "
-        "been yet (0 = off)")
     events_rate_per_second: float = Field(
         20.0, description="Behaviour events each client may send per second, on average")
     events_burst: int = Field(1000, ge=500, description="Events a client may send at once")
@@ -105,10 +88,6 @@ class Settings(BaseSettings):
     def resolved_sandbox_callback_url(self) -> str:
         return self.sandbox_callback_url or (
             f"{self.api_url.rstrip('/')}/v1/payments/callbacks/sandbox")
-
-    def payment_callback_url(self, channel: str) -> str:
-        """Where a sandbox provider posts its callbacks: beside the sandbox channel's."""
-        return f"{self.resolved_sandbox_callback_url.rsplit('/', 1)[0]}/{channel}"
 
     @property
     def resolved_database_url(self) -> str:
