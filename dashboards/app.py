@@ -17,6 +17,11 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "funnel.py", title="Funnel", icon=":material/filter_alt:"),
         st.Page(PAGES_DIR / "inventory.py", title="Stock & search",
                 icon=":material/inventory_2:"),
+        st.Page(PAGES_DIR / "orders.py", title="Orders & fulfilment",
+                icon=":material/local_shipping:"),
+        st.Page(PAGES_DIR / "payments.py", title="Payments", icon=":material/payments:"),
+        st.Page(PAGES_DIR / "after_sales.py", title="After-sales",
+                icon=":material/assignment_return:"),
     ]
 )
 # The filter lives in the entry script so its value survives switching pages.

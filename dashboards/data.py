@@ -23,6 +23,10 @@ REQUIRED_DATED_MARTS = {"fct_daily_kpis": "kpi_date", "fct_funnel_daily": "sessi
 OPTIONAL_DATED_MARTS = {
     "fct_daily_stock_positions": "position_date",
     "fct_daily_searches": "search_date",
+    "fct_payments_by_channel": "payment_date",
+    "fct_fulfilment": "shipped_date",
+    "fct_after_sales": "requested_date",
+    "fct_payment_reconciliation": "reconciled_date",
 }
 
 
@@ -50,7 +54,8 @@ def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
         raise WarehouseUnavailable(str(exc)) from exc
     try:
         return connection.execute(sql, params or []).df()
-    except duckdb.CatalogException as exc:
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        # a mart or a column the query needs is missing: a copy built by an older version
         raise WarehouseUnavailable(str(exc)) from exc
     finally:
         connection.close()
@@ -210,6 +215,26 @@ def search_queries(path: str, version: int, start: date, end: date) -> pd.DataFr
         where search_date between ? and ?
         group by search_query
         order by searches desc, search_query
+        """,
+        [start, end],
+    )
+
+
+# --- orders, payments, refunds, after-sales (issue 8) -------------------------------------
+# Each raises WarehouseUnavailable when the published warehouse predates these marts.
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def daily_revenue(path: str, version: int, start: date, end: date) -> pd.DataFrame:
+    """GMV and what net revenue takes off it, per day of fct_daily_kpis in [start, end]."""
+    return _query(
+        path,
+        """
+        select kpi_date, gmv_cents, refunded_cents, cancelled_after_payment_cents,
+               net_revenue_cents
+        from marts.fct_daily_kpis
+        where kpi_date between ? and ?
+        order by kpi_date
         """,
         [start, end],
     )

@@ -16,6 +16,7 @@ from transactional_api.accounts import service as accounts
 from transactional_api.accounts.address_router import router as address_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
+from transactional_api.aftersales.router import router as aftersales_router
 from transactional_api.cart.router import router as cart_router
 from transactional_api.catalog.io_router import router as catalog_io_router
 from transactional_api.catalog.router import router as catalog_router
@@ -29,6 +30,10 @@ from transactional_api.core.middleware import RequestContextMiddleware
 from transactional_api.core.redis_server import ensure_embedded_redis
 from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
+from transactional_api.fulfillment import carriers as fulfilment_carriers
+from transactional_api.fulfillment import jobs as fulfilment_jobs
+from transactional_api.fulfillment.invoice_router import router as invoice_router
+from transactional_api.fulfillment.router import router as fulfilment_router
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
@@ -36,9 +41,10 @@ from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.checkout_router import router as checkout_router
 from transactional_api.orders.router import router as orders_router
-from transactional_api.payments import service as payments
+from transactional_api.payments import jobs as payment_jobs
+from transactional_api.payments.provider_router import router as payment_provider_router
+from transactional_api.payments.registry import build_channels
 from transactional_api.payments.router import router as payments_router
-from transactional_api.payments.sandbox import SandboxChannel
 from transactional_api.payments.secret import webhook_secret
 from transactional_api.recommendations.router import router as recommendations_router
 from transactional_api.search import jobs as search_jobs
@@ -93,17 +99,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             strategy = load_strategy(settings.allocation_strategy)
             jobs.append(Periodic("stock-sweeper", settings.reservation_sweeper_interval_seconds,
                                  lambda: _sweep_stock(sessions, strategy)).start())
-        channels = app.state.payment_channels
-        if "sandbox" in channels:
-            jobs.append(Periodic("sandbox-provider", 0.2,
-                                 lambda: channels["sandbox"].deliver_due(sessions)).start())
-        if settings.payment_sweeper_interval_seconds > 0:
-            jobs.append(Periodic("payment-sweeper", settings.payment_sweeper_interval_seconds,
-                                 lambda: payments.reconcile_pending(
-                                     sessions=sessions, channels=channels,
-                                     older_than_seconds=settings.payment_reconcile_after_seconds,
-                                     clock_skew_seconds=settings.payment_clock_skew_seconds),
-                                 ).start())
+        jobs += payment_jobs.start(settings=settings, sessions=sessions,
+                                   channels=app.state.payment_channels,
+                                   callbacks=app.state.payment_callbacks)
+        jobs += fulfilment_jobs.start(settings=settings, sessions=sessions,
+                                      carriers=app.state.carriers)
         jobs += search_jobs.start(app_state=app.state, sessions=sessions,
                                   read_sessions=app.state.read_sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
@@ -127,12 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.passwords = PasswordHashing(concurrency=settings.password_hash_concurrency)
     app.state.webhook_secret = webhook_secret(settings)
-    app.state.payment_channels = {}
-    if settings.sandbox_enabled:
-        app.state.payment_channels["sandbox"] = SandboxChannel(
-            secret=app.state.webhook_secret, callback_url=settings.resolved_sandbox_callback_url,
-            delay_seconds=settings.sandbox_callback_delay_seconds,
-            auto_confirm=settings.sandbox_auto_confirm)
+    # Registered channel classes, chosen by settings (payments/registry.py).
+    app.state.payment_channels = build_channels(settings, secret=app.state.webhook_secret)
+    app.state.payment_callbacks = payment_jobs.provider_callbacks(
+        settings, secret=app.state.webhook_secret, channels=app.state.payment_channels)
+    app.state.carriers = fulfilment_carriers.build(
+        settings, secret=fulfilment_carriers.carrier_secret(settings, app.state.webhook_secret))
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
                        simulated_clock=settings.simulated_clock)
@@ -141,7 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(catalog_io_router, responses=ERROR_RESPONSES)
     app.include_router(search_router, responses=ERROR_RESPONSES)
-    for router in (address_router, shipping_router, checkout_router):
+    app.include_router(payment_provider_router, responses=ERROR_RESPONSES)
+    app.include_router(aftersales_router, responses=ERROR_RESPONSES)
+    for router in (address_router, shipping_router, checkout_router, fulfilment_router,
+                   invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,23 @@ class Settings(BaseSettings):
         30.0, description="A payment pending this long is resolved against its channel")
     payment_clock_skew_seconds: int = Field(
         300, description="How far a provider's occurred_at may run ahead of ours")
+    payment_channels: list[str] | None = Field(
+        None, description="Payment channels to offer, by registered name (JSON list); unset: "
+        "the wallet, plus the sandbox, card and bank_transfer sandboxes where the sandbox is on")
+    card_session_ttl_seconds: float = Field(
+        900, gt=0, description="How long the sandbox card page waits for card and challenge")
+    bank_transfer_deadline_hours: float = Field(
+        48, gt=0, description="How long a bank transfer holds the order and its stock")
+    bank_transfer_confirm_after_hours: float = Field(
+        4, ge=0, description="When the sandbox bank sees a transfer arrive (shop clock)")
+    payment_refund_due_after_seconds: float = Field(
+        30, ge=0, description="Grace before money captured for an order that cannot take it "
+        "is refunded automatically (operators may act first)")
+    payment_refund_sweeper_interval_seconds: float = Field(
+        5.0, ge=0, description="How often refund_due payments are refunded (0 = off)")
+    payment_reconciliation_interval_seconds: float = Field(
+        3600, ge=0, description="How often yesterday's reconciliation is run if it has not "
+        "been yet (0 = off)")
     events_rate_per_second: float = Field(
         20.0, description="Behaviour events each client may send per second, on average")
     events_burst: int = Field(1000, ge=500, description="Events a client may send at once")
@@ -71,6 +89,29 @@ class Settings(BaseSettings):
         "simulator only, never in production"
     )
     default_currency: str = "USD"
+    after_sales_return_window_days: int = Field(
+        30, ge=1, le=365, description="Days after delivery a return or exchange may be asked")
+    # --- fulfilment ---
+    carriers: list[str] | None = Field(
+        None, description="Carriers to offer, by registered name (JSON list); unset: the "
+        "sandbox carrier where carrier sandboxes are on")
+    carrier_sandbox_enabled: bool | None = Field(
+        None, description="Offer the sandbox carrier; unset: as the payment sandbox")
+    carrier_webhook_secret: str | None = Field(
+        None, min_length=16, description="HMAC secret shared with carriers; unset: derived "
+        "from the payment webhook secret (a different key, never stored anew)")
+    carrier_callback_url: str | None = Field(
+        None, description="Base URL the sandbox carrier posts to (.../v1/fulfilment/callbacks/"
+        "<carrier> is appended); unset: the origin of the sandbox payment callback")
+    sandbox_carrier_transit_hours: float = Field(
+        36, ge=8, le=24 * 30, description="Sandbox parcels arrive this long after shipping "
+        "(shop clock)")
+    carrier_delivery_interval_seconds: float = Field(
+        1.0, ge=0, description="How often the sandbox carrier posts due events (0 = off)")
+    auto_complete_days: float = Field(
+        7, ge=0, description="Delivered sub-orders complete this many days after delivery")
+    auto_complete_interval_seconds: float = Field(
+        300, ge=0, description="How often due sub-orders are completed (0 = off)")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
 
@@ -88,6 +129,23 @@ class Settings(BaseSettings):
     def resolved_sandbox_callback_url(self) -> str:
         return self.sandbox_callback_url or (
             f"{self.api_url.rstrip('/')}/v1/payments/callbacks/sandbox")
+
+    def payment_callback_url(self, channel: str) -> str:
+        """Where a sandbox provider posts its callbacks: beside the sandbox channel's."""
+        return f"{self.resolved_sandbox_callback_url.rsplit('/', 1)[0]}/{channel}"
+
+    @property
+    def carrier_sandbox_on(self) -> bool:
+        return self.sandbox_enabled if self.carrier_sandbox_enabled is None else \
+            self.carrier_sandbox_enabled
+
+    def carrier_callback_url_for(self, carrier: str) -> str:
+        if self.carrier_callback_url:
+            base = self.carrier_callback_url.rstrip("/")
+        else:
+            parts = urlsplit(self.resolved_sandbox_callback_url)
+            base = f"{parts.scheme}://{parts.netloc}"
+        return f"{base}/v1/fulfilment/callbacks/{carrier}"
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, kpis
+from dashboards import data, kpis, order_flow
 from dashboards.components import require_warehouse, selected_range
 from transactional_api.config import get_settings
 
@@ -150,3 +150,60 @@ with right:
         ),
         width="stretch",
     )
+
+# --- GMV versus net revenue -------------------------------------------------------------
+st.subheader("GMV versus net revenue")
+try:
+    revenue_daily = data.daily_revenue(path, version, start, end)
+    revenue_before = order_flow.revenue_summary(
+        data.daily_revenue(path, version, *kpis.previous_period(start, end)))
+except data.WarehouseUnavailable:
+    st.info(
+        "This warehouse was published before net revenue was added to the KPIs. Run the "
+        "pipelines again: `flywheel pipeline run`.",
+        icon=":material/info:",
+    )
+    st.stop()
+revenue = order_flow.revenue_summary(revenue_daily)
+if revenue is None:
+    st.stop()
+st.caption(
+    "Net revenue is GMV less money of paid orders given back (after-sales and operator "
+    "refunds) and less paid sub-orders cancelled before shipping (interceptions, refunds "
+    "before shipping, virtual goods that failed), each on the day it happened."
+)
+revenue_tiles = [
+    ("Net revenue", revenue.net_revenue_cents, "net_revenue_cents", "normal",
+     "GMV - refunded - cancelled after payment."),
+    ("Refunded", revenue.refunded_cents, "refunded_cents", "inverse",
+     "Money of paid orders given back, other than for a cancelled sub-order."),
+    ("Cancelled after payment", revenue.cancelled_after_payment_cents,
+     "cancelled_after_payment_cents", "inverse",
+     "Value of paid sub-orders cancelled before they shipped."),
+]
+for column, (label, cents, field, colour, help_text) in zip(
+        st.columns(len(revenue_tiles)), revenue_tiles, strict=True):
+    before = getattr(revenue_before, field) if revenue_before is not None else None
+    column.metric(
+        label,
+        kpis.format_cents(cents, currency),
+        delta=_delta(cents, before, _money_delta),
+        delta_color=colour,
+        help=help_text,
+        border=True,
+    )
+st.altair_chart(
+    alt.Chart(order_flow.revenue_long(revenue_daily))
+    .mark_bar()
+    .encode(
+        x=alt.X("yearmonthdate(kpi_date):T", title="Day"),
+        xOffset="measure:N",
+        y=alt.Y("amount:Q", title=currency),
+        color=alt.Color("measure:N", title=None,
+                        scale=alt.Scale(domain=["GMV", "Net revenue"],
+                                        range=["#4c78a8", "#54a24b"])),
+        tooltip=[alt.Tooltip("kpi_date:T", title="Day"), "measure:N",
+                 alt.Tooltip("amount:Q", format=",.2f")],
+    ),
+    width="stretch",
+)

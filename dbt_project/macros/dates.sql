@@ -18,3 +18,18 @@
     )) as date) as day
     from {{ from_relation }}
 {%- endmacro %}
+
+
+{#- Seconds from start to end (both TIMESTAMP) as a DOUBLE, fractions kept; negative when
+    end is earlier, NULL when either is NULL. Divide for minutes or hours. -#}
+{% macro seconds_between(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('seconds_between')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+    (cast({{ end_ts }} as double) - cast({{ start_ts }} as double))
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start_ts, end_ts) -%}
+    (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}

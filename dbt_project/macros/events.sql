@@ -54,3 +54,48 @@
 {% macro duckdb__json_string_list(column) -%}
     from_json({{ column }}, '["VARCHAR"]')
 {%- endmacro %}
+
+
+{#- A payload field holding a list of objects, as a list of structs with the given fields:
+    fields is a list of [name, type] pairs, type 'varchar', 'bigint' or 'double'. Unnest it
+    with explode_list; read a field as <alias>.<name>. -#}
+{% macro json_struct_list(column, field, fields) -%}
+    {{ return(adapter.dispatch('json_struct_list')(column, field, fields)) }}
+{%- endmacro %}
+
+{% macro default__json_struct_list(column, field, fields) -%}
+    {%- set spark_types = {'varchar': 'string', 'bigint': 'bigint', 'double': 'double'} -%}
+    from_json(
+        get_json_object({{ column }}, '$.{{ field }}'),
+        'array<struct<
+        {%- for name, type in fields -%}
+            {{ name }}:{{ spark_types[type] }}{{ "," if not loop.last }}
+        {%- endfor -%}
+        >>'
+    )
+{%- endmacro %}
+
+{% macro duckdb__json_struct_list(column, field, fields) -%}
+    from_json(
+        json_extract({{ column }}, '$.{{ field }}'),
+        '[{
+        {%- for name, type in fields -%}
+            "{{ name }}": "{{ type | upper }}"{{ ", " if not loop.last }}
+        {%- endfor -%}
+        }]'
+    )
+{%- endmacro %}
+
+
+{#- One row per element of a list, in a SELECT list: `select {{ explode_list('xs') }} as x`. -#}
+{% macro explode_list(expression) -%}
+    {{ return(adapter.dispatch('explode_list')(expression)) }}
+{%- endmacro %}
+
+{% macro default__explode_list(expression) -%}
+    explode({{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__explode_list(expression) -%}
+    unnest({{ expression }})
+{%- endmacro %}

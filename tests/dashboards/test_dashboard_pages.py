@@ -74,7 +74,8 @@ def test_date_filter_narrows_tiles_and_compares_with_previous_period(warehouse):
 def test_overview_puts_money_tiles_in_a_row_of_three_then_counts_in_four(warehouse):
     app = _run()
     assert [metric.label for metric in app.metric] == [
-        "GMV", "AOV", "Refunds owed", "Paid orders", "Buyers", "Sessions", "Conversion rate"
+        "GMV", "AOV", "Refunds owed", "Paid orders", "Buyers", "Sessions", "Conversion rate",
+        "Net revenue", "Refunded", "Cancelled after payment",
     ]
     # A column's weight is its share of the row: 1/3 in a row of three, 1/4 in a row of four.
     widths = {
@@ -86,6 +87,7 @@ def test_overview_puts_money_tiles_in_a_row_of_three_then_counts_in_four(warehou
     assert widths == {
         **dict.fromkeys(["GMV", "AOV", "Refunds owed"], 1 / 3),
         **dict.fromkeys(["Paid orders", "Buyers", "Sessions", "Conversion rate"], 1 / 4),
+        **dict.fromkeys(["Net revenue", "Refunded", "Cancelled after payment"], 1 / 3),
     }
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
+from tests.dbt.order_flow_spec import ORDER_FLOW_MARTS
 from tests.dbt.shop_story import (
     ADMIN,
     PAID_ORDERS,
@@ -50,7 +51,8 @@ SPEC_MARTS = {
                            "zero_result_searches", "avg_results_count"],
     "fct_daily_kpis": ["kpi_date", "gmv_cents", "paid_orders", "aov_cents", "buyers",
                        "sessions", "converted_sessions", "conversion_rate", "refunds_due",
-                       "refunds_due_cents"],
+                       "refunds_due_cents", "refunded_cents", "cancelled_after_payment_cents",
+                       "net_revenue_cents"],
     "fct_sessions": ["session_key", "visitor_key", "user_id", "session_start_at",
                      "session_end_at", "session_date", "utm_source", "utm_medium",
                      "utm_campaign", "device", "events", "reached_product_view",
@@ -61,6 +63,7 @@ SPEC_MARTS = {
                                  "product_id", "interaction_type", "weight", "occurred_at"],
     "dim_user_tags": ["user_id", "recency_days", "frequency", "monetary_cents", "r_score",
                       "f_score", "m_score", "rfm_segment"],
+    **ORDER_FLOW_MARTS,
 }
 
 

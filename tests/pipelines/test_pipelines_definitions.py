@@ -12,7 +12,8 @@ MARTS = (
     "fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
     "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
     "dim_skus", "dim_warehouses", "fct_daily_stock_positions", "fct_stock_alerts",
-    "fct_daily_searches",
+    "fct_daily_searches", "fct_sub_orders", "fct_fulfilment", "fct_payments",
+    "fct_payments_by_channel", "fct_refunds", "fct_payment_reconciliation", "fct_after_sales",
 )
 OLTP = ("users", "categories", "products", "skus", "stock_levels", "orders", "order_items",
         "payments", "merchants", "brands", "warehouses", "bundle_components",

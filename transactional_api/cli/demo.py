@@ -109,6 +109,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # the day-end sweep of the simulator expires orders at simulated time; a real-time
             # sweeper would stamp them with today's date instead
             FLYWHEEL_ORDER_SWEEPER_INTERVAL_SECONDS="0",
+            # parcels move and deliveries complete at the simulator's day ends, on its clock
+            FLYWHEEL_CARRIER_DELIVERY_INTERVAL_SECONDS="0",
+            FLYWHEEL_AUTO_COMPLETE_INTERVAL_SECONDS="0",
+            FLYWHEEL_AUTO_COMPLETE_DAYS="2",
             # every simulated guest shares 127.0.0.1 and days pass in seconds: one event
             # bucket sized for real shoppers would throttle the whole simulation
             FLYWHEEL_EVENTS_RATE_PER_SECOND="1000000",

@@ -1,6 +1,7 @@
 """Import every domain's models so metadata (Alembic, tests) sees all tables."""
 
 from transactional_api.accounts.models import Address, AuthToken, User
+from transactional_api.aftersales.models import AfterSalesLine, AfterSalesRequest
 from transactional_api.cart.models import Cart, CartItem
 from transactional_api.catalog.models import (
     Brand,
@@ -12,6 +13,14 @@ from transactional_api.catalog.models import (
 )
 from transactional_api.core.db import Base
 from transactional_api.events.models import OutboxEvent
+from transactional_api.fulfillment.models import (
+    CarrierScheduledEvent,
+    Invoice,
+    InvoiceCounter,
+    Shipment,
+    ShipmentSubOrder,
+    TrackingEvent,
+)
 from transactional_api.inventory.models import (
     BundleComponent,
     PresaleAllotment,
@@ -37,4 +46,7 @@ __all__ = [
     "StockReservation", "Warehouse",
     "SearchDocument", "SearchDocumentCategory", "SearchDocumentLabel", "SearchSyncState",
     "Address", "SubOrder", "ShippingRate", "TaxRate",
+    "AfterSalesRequest", "AfterSalesLine",
+    "Shipment", "ShipmentSubOrder", "TrackingEvent", "CarrierScheduledEvent", "Invoice",
+    "InvoiceCounter",
 ]

@@ -18,6 +18,7 @@ from transactional_api.core.errors import Conflict, NotFound, Unprocessable
 from transactional_api.events.catalog_events import StockMoved, StockMovedPayload
 from transactional_api.events.outbox import emit_many
 from transactional_api.inventory.ledger import move
+from transactional_api.inventory.locations import line_locations  # noqa: F401
 from transactional_api.inventory.models import (
     DEFAULT_WAREHOUSE,
     BundleComponent,
@@ -32,7 +33,6 @@ from transactional_api.inventory.reservations import (  # noqa: F401 (the public
     components_of,
     expire_due,
     extend,
-    line_locations,
     release,
     reserve,
     restock_return,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
@@ -27,39 +27,47 @@ SubOrderPath = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 @router.post("/v1/checkout/preview", response_model=PreviewOut)
-def preview(body: PreviewIn, db: Db, caller: CurrentCaller,
+def preview(body: PreviewIn, request: Request, caller: CurrentCaller,
             x_cart_id: CartId = None) -> PreviewOut:
     """Prices the cart (or the given items) for an address without placing anything."""
     items, recipients = lines_of(body.items)
-    with db.begin():
-        if items is None and x_cart_id is not None:
-            # the guest cart is read as if merged, and the merge rolls back with the preview
+    # Read-only unless a guest cart has to be merged in: a preview never takes the
+    # database's write lock from the shoppers who are placing orders.
+    merging = items is None and x_cart_id is not None
+    sessions = request.app.state.sessions if merging else request.app.state.read_sessions
+    with sessions() as db, db.begin():
+        if merging:
+            # the guest cart is read as if merged; the merge rolls back with the preview
             cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
         q, dest, available = service.preview(
             session=db, user_id=caller.id, items=items, recipients=recipients,
             address_id=body.address_id, region=body.shipping_region)
-        out = PreviewOut(
-            currency=q.currency, shipping_region=dest.region, address_id=dest.address_id,
-            tax_rate_bp=q.tax_rate_bp,
-            lines=[PreviewLineOut(
-                sku_id=ln.sku_id, product_id=ln.product_id, product_name=ln.product_name,
-                sku_name=ln.sku_name, merchant_id=ln.merchant_id, kind=ln.kind,
-                quantity=ln.quantity, list_price_cents=ln.list_price_cents,
-                unit_price_cents=ln.unit_price_cents, discount_cents=ln.discount_cents,
-                tax_cents=ln.tax_cents, line_total_cents=ln.line_total_cents,
-                weight_grams=ln.unit_weight_grams * ln.quantity,
-                available=available[ln.sku_id],
-                in_stock=available[ln.sku_id] >= ln.quantity) for ln in q.lines],
-            shipping=[PreviewShippingOut(
-                merchant_id=m.merchant_id, weight_grams=m.weight_grams,
-                goods_cents=m.goods_cents, shipping_cents=m.shipping_cents,
-                free_over_cents=m.free_over_cents,
-                short_of_free_shipping_cents=m.short_of_free_cents) for m in q.merchants],
-            subtotal_cents=q.subtotal_cents, discount_cents=q.discount_cents,
-            shipping_cents=q.shipping_cents, tax_cents=q.tax_cents, total_cents=q.total_cents,
-            placeable=all(available[ln.sku_id] >= ln.quantity for ln in q.lines))
-        db.rollback()  # a preview writes nothing, not even the guest-cart merge
+        out = _preview_out(q, dest, available)
+        db.rollback()
     return out
+
+
+def _preview_out(q, dest, available) -> PreviewOut:
+    return PreviewOut(
+        currency=q.currency, shipping_region=dest.region, address_id=dest.address_id,
+        tax_rate_bp=q.tax_rate_bp,
+        lines=[PreviewLineOut(
+            sku_id=ln.sku_id, product_id=ln.product_id, product_name=ln.product_name,
+            sku_name=ln.sku_name, merchant_id=ln.merchant_id, kind=ln.kind,
+            quantity=ln.quantity, list_price_cents=ln.list_price_cents,
+            unit_price_cents=ln.unit_price_cents, discount_cents=ln.discount_cents,
+            tax_cents=ln.tax_cents, line_total_cents=ln.line_total_cents,
+            weight_grams=ln.unit_weight_grams * ln.quantity,
+            available=available[ln.sku_id],
+            in_stock=available[ln.sku_id] >= ln.quantity) for ln in q.lines],
+        shipping=[PreviewShippingOut(
+            merchant_id=m.merchant_id, weight_grams=m.weight_grams,
+            goods_cents=m.goods_cents, shipping_cents=m.shipping_cents,
+            free_over_cents=m.free_over_cents,
+            short_of_free_shipping_cents=m.short_of_free_cents) for m in q.merchants],
+        subtotal_cents=q.subtotal_cents, discount_cents=q.discount_cents,
+        shipping_cents=q.shipping_cents, tax_cents=q.tax_cents, total_cents=q.total_cents,
+        placeable=all(available[ln.sku_id] >= ln.quantity for ln in q.lines))
 
 
 @router.post("/v1/admin/sub-orders/{sub_order_id}/transitions", response_model=SubOrderOut)

@@ -44,16 +44,25 @@ def intercept(*, session: Session, sub_order_id: str, action: str, reason: str,
 
 def _cancel_paid(session: Session, order, sub: SubOrder, reason: str,
                  actor_id: str | None) -> int:
+    # after-sales imports orders: ask it here, at call time
+    from transactional_api.aftersales import service as aftersales
+    gone = aftersales.cancelled_units(session=session, sub_order_id=sub.id)
     for item in order.items:
-        if item.sub_order_id == sub.id and item.sku_kind not in ("virtual", "presale"):
+        if item.sub_order_id != sub.id or item.sku_kind in ("virtual", "presale"):
+            continue
+        already = min(gone.get(item.sku_id, 0), item.quantity)  # refunded before shipping
+        gone[item.sku_id] = gone.get(item.sku_id, 0) - already
+        left = item.quantity - already
+        if left > 0:
             inventory.restock_return(session=session, order_id=order.id,
-                                     line_sku_id=item.sku_id, quantity=item.quantity,
+                                     line_sku_id=item.sku_id, quantity=left,
                                      actor_id=actor_id, warehouse_id=item.warehouse_id,
                                      reason="intercepted")
-    # presale units not yet given stock go back to the quota with the order's other holds
+    # (pre-sale units not yet given stock keep their quota: noted on issue 8)
     suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason,
                       ignore_pause=True)
     from transactional_api.orders import refunds  # after-sales and interception share it
+    owed = sub.total_cents - aftersales.refunded_cents(session=session, sub_order_id=sub.id)
     return refunds.refund_sub_order(session=session, order=order, sub=sub,
-                                    amount_cents=sub.total_cents, reason="intercepted",
+                                    amount_cents=owed, reason="intercepted",
                                     reference=f"intercept:{sub.id}", actor_id=actor_id)

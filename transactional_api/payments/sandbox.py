@@ -8,18 +8,25 @@ charge for a short lease before posting, and the callback ledger dedupes a doubl
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from transactional_api.config import Settings
 from transactional_api.core import clock
 from transactional_api.core.db import transaction
-from transactional_api.payments.channels import LookupPending, ProviderEvent
-from transactional_api.payments.models import SandboxCharge
+from transactional_api.payments import sandbox_provider as books
+from transactional_api.payments.channels import (
+    LookupPending,
+    ProviderEvent,
+    StartResult,
+    StatementEntry,
+)
+from transactional_api.payments.provider_models import SandboxCharge
+from transactional_api.payments.registry import ChannelBase, register
 from transactional_api.payments.signing import sign
 
 log = logging.getLogger("flywheel.payments.sandbox")
@@ -28,8 +35,11 @@ CLAIM_SECONDS = 5.0
 MAX_ATTEMPTS = 8
 
 
-class SandboxChannel:
+@register
+class SandboxChannel(ChannelBase):
     name = "sandbox"
+    label = "Sandbox (confirms by callback)"
+    position = 10
 
     def __init__(self, *, secret: str, callback_url: str, delay_seconds: float,
                  auto_confirm: bool):
@@ -38,16 +48,39 @@ class SandboxChannel:
         self._delay = delay_seconds
         self._auto_confirm = auto_confirm
 
-    def start(self, *, session: Session, payment_id: str, amount_cents: int, currency: str,
-              started_at: datetime, options: dict) -> None:
+    @classmethod
+    def from_settings(cls, settings: Settings, *, secret: str) -> SandboxChannel:
+        return cls(secret=secret, callback_url=settings.resolved_sandbox_callback_url,
+                   delay_seconds=settings.sandbox_callback_delay_seconds,
+                   auto_confirm=settings.sandbox_auto_confirm)
+
+    def start(self, *, session: Session, payment_id: str, order_id: str, user_id: str,
+              amount_cents: int, currency: str, started_at: datetime,
+              options: dict) -> StartResult:
         failed = options.get("sandbox_outcome") == "fail"
-        session.add(SandboxCharge(
+        charge = SandboxCharge(
             payment_id=payment_id, amount_cents=amount_cents, currency=currency,
             outcome="failed" if failed else "succeeded",
             # event time follows the shop's clock (simulated in the demo); delivery, the wall's
             occurred_at=started_at + timedelta(seconds=1),
             due_at=clock.real_now() + timedelta(seconds=self._delay),
-            attempts=0))
+            attempts=0)
+        session.add(charge)
+        session.flush()
+        if not failed:  # the sandbox takes the money at once and tells us later
+            books.book(session, channel=self.name, kind="captured", payment_id=payment_id,
+                       amount_cents=amount_cents, currency=currency,
+                       provider_reference=_reference(charge), occurred_at=charge.occurred_at)
+        return StartResult(provider_reference=_reference(charge))
+
+    def refund(self, *, session: Session, payment_id: str, refund_id: str, amount_cents: int,
+               currency: str, occurred_at: datetime) -> str:
+        return books.book_refund(session, channel=self.name, payment_id=payment_id,
+                                 amount_cents=amount_cents, currency=currency,
+                                 occurred_at=occurred_at)
+
+    def statement(self, *, session: Session, day: date) -> list[StatementEntry]:
+        return books.statement(session, channel=self.name, day=day)
 
     def lookup(self, *, session: Session, payment_id: str) -> ProviderEvent | None:
         charge = session.scalar(select(SandboxCharge).where(
@@ -92,12 +125,7 @@ class SandboxChannel:
             return claimed.rowcount == 1
 
     def _post(self, charge: SandboxCharge) -> bool:
-        event = _event(charge)
-        raw = json.dumps({
-            "provider_event_id": event.provider_event_id, "payment_id": event.payment_id,
-            "status": event.status, "amount_cents": event.amount_cents,
-            "currency": event.currency, "occurred_at": event.occurred_at.isoformat(),
-            "reason": event.reason}).encode()
+        raw = books.event_body(_event(charge))
         try:
             resp = httpx.post(self._url, content=raw, timeout=10, headers={
                 "content-type": "application/json",
@@ -113,9 +141,14 @@ class SandboxChannel:
         return True
 
 
+def _reference(charge: SandboxCharge) -> str:
+    return f"sbx_{charge.id}"
+
+
 def _event(charge: SandboxCharge) -> ProviderEvent:
     return ProviderEvent(
-        provider_event_id=f"sbx_{charge.id}", payment_id=charge.payment_id,
+        provider_event_id=_reference(charge), payment_id=charge.payment_id,
         status=charge.outcome, amount_cents=charge.amount_cents, currency=charge.currency,
         occurred_at=charge.occurred_at,
-        reason="card_declined" if charge.outcome == "failed" else None)
+        reason="card_declined" if charge.outcome == "failed" else None,
+        provider_reference=_reference(charge))

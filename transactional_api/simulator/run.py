@@ -12,19 +12,22 @@ from typing import Any
 
 from tqdm import tqdm
 
+from transactional_api.simulator.aftercare import Aftercare, reconcile
 from transactional_api.simulator.catalog import (
     build_demo_catalog,
     build_olist_catalog,
     load_catalog,
 )
-from transactional_api.simulator.client import ApiClient, ApiError
+from transactional_api.simulator.client import ApiClient
+from transactional_api.simulator.operations import Operations
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
 from transactional_api.simulator.showcase import load_showcase
 from transactional_api.simulator.visits import TrackedOrder, VisitRunner
 
 log = logging.getLogger(__name__)
 
-PAID_STATUSES = frozenset({"paid", "shipped", "completed"})
+PAID_STATUSES = frozenset({"paid", "preparing", "shipped", "delivered", "completed",
+                           "after_sales"})
 
 
 @dataclass
@@ -43,6 +46,13 @@ class SimulationSummary:
     expired: int
     shipped: int
     completed: int
+    intercepted: int
+    previews: int
+    returns: int
+    invoices: int
+    wallet_gifts: int
+    payments_by_channel: dict[str, int]
+    reconciliation_mismatches: int
     still_pending: int
     requests: int
     elapsed_seconds: float
@@ -96,47 +106,6 @@ def wait_for_payments(client: ApiClient, orders: list[TrackedOrder],
     return waiting
 
 
-class _Fulfilment:
-    """The admin's end of day: ship some paid orders, complete earlier shipments, expire."""
-
-    def __init__(self, client: ApiClient, token: str | None, seed: int) -> None:
-        self.client = client
-        self.token = token
-        self.rng = random.Random(f"admin:{seed}")
-        self.shipped: list[TrackedOrder] = []
-        self.shipped_count = 0
-        self.completed = 0
-        self.expired = 0
-
-    def end_of_day(self, day_orders: list[TrackedOrder], day_end: datetime) -> None:
-        if not self.token:
-            return
-        for order in self.shipped[:]:
-            if self.rng.random() < 0.8:
-                self._admin(f"/v1/admin/orders/{order.order_id}/complete",
-                            day_end - timedelta(minutes=self.rng.randint(30, 300)))
-                self.shipped.remove(order)
-                self.completed += 1
-        for order in day_orders:
-            if not order.expect_paid or order.cancelled:
-                continue
-            if _order_status(self.client, order) in PAID_STATUSES and self.rng.random() < 0.7:
-                self._admin(f"/v1/admin/orders/{order.order_id}/ship",
-                            day_end - timedelta(minutes=self.rng.randint(5, 25)))
-                self.shipped.append(order)
-                self.shipped_count += 1
-        body = self.client.post("/v1/admin/orders/expire", token=self.token, clock=day_end)
-        self.expired += int((body or {}).get("cancelled", 0))
-
-    def _admin(self, path: str, clock: datetime) -> None:
-        try:
-            self.client.post(path, token=self.token, clock=clock)
-        except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            log.warning("admin action refused: %s", exc)
-
-
 def simulate(
     api_url: str,
     shoppers: int,
@@ -164,9 +133,11 @@ def simulate(
             raise RuntimeError("the shop has no products; pass admin credentials to load one")
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
         runner = VisitRunner(client, random.Random(f"events:{seed}"))
-        fulfilment = _Fulfilment(client, admin_token, seed)
-        _replay(plan, runner, fulfilment, shoppers, progress)
+        fulfilment = Operations(client, admin_token, seed)
+        aftercare = Aftercare(client, admin_token, seed)
+        _replay(plan, runner, fulfilment, aftercare, shoppers, progress)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
+        mismatches = reconcile(client, admin_token, list(plan.day_ends))
         if laggards:
             log.warning("%d orders still unpaid after %.0fs", len(laggards), payment_timeout)
         paid = sum(
@@ -181,13 +152,17 @@ def simulate(
             payment_attempts=c.payment_attempts, paid_orders=paid,
             cancellations=c.cancellations, expired=fulfilment.expired,
             shipped=fulfilment.shipped_count, completed=fulfilment.completed,
+            intercepted=fulfilment.intercepted, previews=c.previews,
+            returns=aftercare.returns, invoices=aftercare.invoices,
+            wallet_gifts=aftercare.gifts, payments_by_channel=dict(c.by_channel),
+            reconciliation_mismatches=mismatches,
             still_pending=len(laggards), requests=client.requests_sent,
             elapsed_seconds=round(time.monotonic() - started, 2),
         )
 
 
-def _replay(plan: Plan, runner: VisitRunner, fulfilment: _Fulfilment, shoppers: int,
-            progress: bool) -> None:
+def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: Aftercare,
+            shoppers: int, progress: bool) -> None:
     bar = tqdm(total=shoppers * len(plan.days), unit="visit", disable=not progress,
                desc="simulating")
     try:
@@ -201,6 +176,7 @@ def _replay(plan: Plan, runner: VisitRunner, fulfilment: _Fulfilment, shoppers: 
             day_orders = runner.orders[first_order:]
             wait_for_payments(runner.client, day_orders, timeout=10.0)
             fulfilment.end_of_day(day_orders, day_end)
+            aftercare.end_of_day(fulfilment.shipped_today, day_end)
             bar.set_postfix(orders=len(runner.orders), events=runner.counters.events_sent)
     finally:
         bar.close()

@@ -1,6 +1,7 @@
-"""The catalog and inventory features the demo shop shows off, set up through the admin API
-on top of the generated catalog: regional warehouses, brands and labels, a bundle, a virtual
-top-up, a pre-sale item, safety stock, and products in every lifecycle state."""
+"""The catalog, inventory and checkout features the demo shop shows off, set up through the
+admin API on top of the generated catalog: regional warehouses, shipping and tax rates,
+brands and labels, a bundle, a virtual top-up, a pre-sale item, safety stock, and products
+in every lifecycle state."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from typing import Any
 from transactional_api.simulator.client import ApiClient
 
 WAREHOUSES = (("north", "North hub", ["N"], 10), ("south", "South hub", ["S"], 10))
+# shipping by weight, free from 75.00 of one merchant's goods; the far region costs more
+SHIPPING = (("*", {"base_cents": 499, "base_grams": 1000, "step_cents": 150, "step_grams": 500,
+                   "free_over_cents": 7500}),
+            ("C", {"base_cents": 899, "base_grams": 1000, "step_cents": 250, "step_grams": 500,
+                   "free_over_cents": 15000}))
+TAX_BP = {"N": 825, "S": 600, "C": 0}
 REGIONS = ("N", "S", "C")  # shoppers ship to these; C is served by the main warehouse only
 TOPUP_CODE, BUNDLE_CODE, PRESALE_CODE = "TOPUP-20", "STARTER-KIT", "PRE-ORDER-DRONE"
 
@@ -24,6 +31,10 @@ def load_showcase(client: ApiClient, *, admin_token: str, clock: datetime) -> di
     # by name: ids are random, and the demo must pick the same products for the same seed
     plain = sorted((p for p in products if p["skus"] and p["skus"][0]["kind"] == "standard"),
                    key=lambda p: (p["name"], p["skus"][0]["code"]))
+    for region, rate in SHIPPING:
+        call("PUT", f"/v1/admin/shipping-rates/{region}/USD", json=rate)
+    for region, bp in TAX_BP.items():
+        call("PUT", f"/v1/admin/tax-rates/{region}", json={"rate_bp": bp})
     warehouses = {code: call("POST", "/v1/admin/warehouses", json={
         "code": code, "name": name, "regions": regions, "priority": prio})["id"]
         for code, name, regions, prio in WAREHOUSES}

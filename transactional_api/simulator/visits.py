@@ -22,6 +22,7 @@ class ShopperState:
     remembered: str | None = None  # the token a "remember me" browser would still hold
     registered: bool = False
     guest_cart: str | None = None  # the id a signed-out browser keeps for its cart
+    address_id: str | None = None  # saved in the address book at the first checkout
 
 
 @dataclass
@@ -45,9 +46,12 @@ class Counters:
     logins: int = 0
     cart_adds: int = 0
     orders: int = 0
+    previews: int = 0
+    price_changed: int = 0
     payment_attempts: int = 0
     cancellations: int = 0
     skipped_steps: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,12 +210,25 @@ class VisitRunner:
     def _place_order(self, visit: Visit, shopper: Shopper, step: Step,
                      state: ShopperState) -> TrackedOrder | None:
         key = step.arg("idempotency_key")
+        region = REGIONS[shopper.index % len(REGIONS)]
+        try:
+            address_id = self._address(shopper, state, region, step)
+            # the shopper sees shipping, tax and the total before paying, and places at it
+            quote = self.client.post("/v1/checkout/preview", json={"address_id": address_id},
+                                     token=state.token, clock=step.at)
+            self.counters.previews += 1
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            self._skip(step, exc)
+            return None
         body = {
             "session_id": visit.session_id,
             "anonymous_id": shopper.anonymous_id,
             "context": CHANNELS[visit.channel].context(visit.device),
             # shoppers live in regions; the shop ships from a warehouse serving theirs
-            "shipping_region": REGIONS[shopper.index % len(REGIONS)],
+            "address_id": address_id,
+            "expected_total_cents": quote["total_cents"],
         }
         try:
             created = self.client.post("/v1/orders", json=body, token=state.token,
@@ -219,6 +236,8 @@ class VisitRunner:
         except ApiError as exc:
             if exc.status >= 500:
                 raise
+            if exc.code == "price_changed":
+                self.counters.price_changed += 1
             self._skip(step, exc)
             return None
         if step.arg("resend"):
@@ -232,21 +251,63 @@ class VisitRunner:
         self.orders.append(tracked)
         return tracked
 
+    def _address(self, shopper: Shopper, state: ShopperState, region: str, step: Step) -> str:
+        if state.address_id is None:
+            saved = self.client.post("/v1/me/addresses", token=state.token, clock=step.at, json={
+                "name": f"Shopper {shopper.index}", "line1": f"{shopper.index + 1} Market St",
+                "city": {"N": "Northport", "S": "Southvale", "C": "Centerville"}[region],
+                "region": region, "postal_code": f"{10000 + shopper.index}", "country": "US"})
+            state.address_id = saved["id"]
+        return state.address_id
+
+    def _channel(self, order: TrackedOrder, step: Step) -> str:
+        """What this shopper pays with: among the channels offered for the order (a wallet
+        only when its balance covers it), chosen by a stable hash of the order."""
+        offered = {o["channel"] for o in self.client.get(
+            f"/v1/orders/{order.order_id}/payment-options", token=order.token,
+            clock=step.at)["options"]}
+        pick = int(order.order_id.replace("-", "")[:8], 16) % 100
+        for channel, below in (("wallet", 30), ("card", 30), ("bank_transfer", 40)):
+            if pick < below and channel in offered:
+                return channel
+        return "sandbox"
+
+    def _card_page(self, payment: dict, outcome: str, step: Step) -> None:
+        """The shopper's browser on the card provider's hosted page: card, then challenge."""
+        page = payment["next_action"]["url"]
+        number = "4000000000000002" if outcome == "fail" else "4242424242424242"
+        self.client.post(f"{page}/card", clock=step.at, json={
+            "number": number, "exp_month": 12, "exp_year": step.at.year + 3, "cvc": "123"})
+        if outcome != "fail":
+            self.client.post(f"{page}/challenge", clock=step.at, json={"code": "123456"})
+
     def _pay(self, order: TrackedOrder, step: Step) -> None:
         if order.last_payment_id:
             # a retry only makes sense once the failed attempt has been called back
             self.wait_payment(order.last_payment_id, order.token)
         outcome = step.arg("outcome")
         try:
+            channel = self._channel(order, step)
             payment = self.client.post(
                 f"/v1/orders/{order.order_id}/payments", token=order.token, clock=step.at,
-                json={"channel": "sandbox", "sandbox_outcome": outcome},
+                json={"channel": channel, **({"sandbox_outcome": outcome}
+                                             if channel in ("sandbox", "bank_transfer")
+                                             else {})},
                 headers={"Idempotency-Key": step.arg("idempotency_key")},
             )
+            if channel == "card":
+                self._card_page(payment, outcome, step)
         except ApiError as exc:
             if exc.status >= 500:
                 raise
             self._skip(step, exc)
+            return
+        self.counters.by_channel[channel] = self.counters.by_channel.get(channel, 0) + 1
+        if channel == "bank_transfer":
+            # the money arrives hours later (the operator's day end delivers it): the
+            # simulation does not wait for it
+            self.counters.payment_attempts += 1
+            order.last_payment_id = None
             return
         self.counters.payment_attempts += 1
         order.last_payment_id = payment["id"]

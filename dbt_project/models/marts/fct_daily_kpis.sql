@@ -28,6 +28,27 @@ refunds as (
     group by due_date
 ),
 
+-- What net revenue takes off GMV, each dated by the day it happened: money of paid orders
+-- given back (int_refunds.is_revenue_refund: not the refund a cancellation made, not money
+-- that never counted in GMV), and paid sub-orders cancelled before shipping, at their total.
+revenue_refunds as (
+    select
+        refund_date as kpi_date,
+        sum(amount_cents) as refunded_cents
+    from {{ ref('int_refunds') }}
+    where is_revenue_refund
+    group by refund_date
+),
+
+cancellations as (
+    select
+        cast(cancelled_at as date) as kpi_date,
+        sum(total_cents) as cancelled_after_payment_cents
+    from {{ ref('int_sub_orders_lifecycle') }}
+    where is_cancelled_after_payment
+    group by cast(cancelled_at as date)
+),
+
 -- A day with only refunds falling due still gets a row: money owed must not vanish.
 days as (
     select kpi_date from paid
@@ -35,6 +56,10 @@ days as (
     select kpi_date from sessions
     union
     select kpi_date from refunds
+    union
+    select kpi_date from revenue_refunds
+    union
+    select kpi_date from cancellations
 )
 
 select
@@ -55,8 +80,18 @@ select
         as double
     ) as conversion_rate,
     cast(coalesce(refunds.refunds_due, 0) as bigint) as refunds_due,
-    cast(coalesce(refunds.refunds_due_cents, 0) as bigint) as refunds_due_cents
+    cast(coalesce(refunds.refunds_due_cents, 0) as bigint) as refunds_due_cents,
+    cast(coalesce(revenue_refunds.refunded_cents, 0) as bigint) as refunded_cents,
+    cast(coalesce(cancellations.cancelled_after_payment_cents, 0) as bigint)
+        as cancelled_after_payment_cents,
+    cast(
+        coalesce(paid.gmv_cents, 0) - coalesce(revenue_refunds.refunded_cents, 0)
+        - coalesce(cancellations.cancelled_after_payment_cents, 0)
+        as bigint
+    ) as net_revenue_cents
 from days
 left join paid on days.kpi_date = paid.kpi_date
 left join sessions on days.kpi_date = sessions.kpi_date
 left join refunds on days.kpi_date = refunds.kpi_date
+left join revenue_refunds on days.kpi_date = revenue_refunds.kpi_date
+left join cancellations on days.kpi_date = cancellations.kpi_date

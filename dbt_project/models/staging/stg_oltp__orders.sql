@@ -12,6 +12,9 @@ select
     cast(utm_medium as varchar) as utm_medium,
     cast(utm_campaign as varchar) as utm_campaign,
     cast(shipping_region as varchar) as shipping_region,
+    cast(address_id as varchar) as address_id,
+    cast(coalesce(shipping_cents, 0) as bigint) as shipping_cents,
+    cast(coalesce(tax_cents, 0) as bigint) as tax_cents,
     cast(created_at as timestamp) as created_at,
     cast(updated_at as timestamp) as updated_at,
     cast(expires_at as timestamp) as expires_at,
@@ -19,5 +22,6 @@ select
     cast(cancelled_at as timestamp) as cancelled_at,
     cast(cancel_reason as varchar) as cancel_reason,
     cast(shipped_at as timestamp) as shipped_at,
+    cast(delivered_at as timestamp) as delivered_at,
     cast(completed_at as timestamp) as completed_at
 from {{ source('oltp', 'orders') }}

@@ -1,0 +1,19 @@
+select
+    refund_key,
+    refund_id,
+    payment_id,
+    order_id,
+    user_id,
+    channel,
+    currency,
+    amount_cents,
+    refund_status,
+    refund_kind,
+    reason_code,
+    is_revenue_refund,
+    order_paid_at,
+    requested_at,
+    refunded_at,
+    refund_date,
+    hours_to_resolve
+from {{ ref('int_refunds') }}

@@ -1,0 +1,22 @@
+-- after_sales_requested events: a shopper asked for something back on one sub-order.
+-- request_type refund_only (before shipping), return_refund or exchange (for
+-- exchange_sku_id); reason_code the shopper's reason; requested_cents what the lines were
+-- paid (goods and their tax), in integer cents of currency, before any decision.
+with events as (
+    {{ deduplicated_events(['after_sales_requested']) }}
+)
+
+select
+    cast(event_id as varchar) as event_id,
+    cast(occurred_at as timestamp) as requested_at,
+    cast(user_id as varchar) as user_id,
+    cast({{ json_text('payload', 'request_id') }} as varchar) as request_id,
+    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
+    cast({{ json_text('payload', 'sub_order_id') }} as varchar) as sub_order_id,
+    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
+    cast({{ json_text('payload', 'type') }} as varchar) as request_type,
+    cast({{ json_text('payload', 'reason_code') }} as varchar) as reason_code,
+    cast({{ json_text('payload', 'exchange_sku_id') }} as varchar) as exchange_sku_id,
+    cast({{ json_text('payload', 'requested_cents') }} as bigint) as requested_cents,
+    cast({{ json_text('payload', 'currency') }} as varchar) as currency
+from events

@@ -1,0 +1,20 @@
+-- sub_order_status_changed events: every move of a sub-order's fulfilment-side status
+-- (awaiting_payment -> allocated -> picking -> packed -> shipped -> delivered -> completed,
+-- or -> cancelled before shipping; a virtual sub-order goes allocated -> delivered).
+-- Moving to allocated is the sub-order being paid.
+with events as (
+    {{ deduplicated_events(['sub_order_status_changed']) }}
+)
+
+select
+    cast(event_id as varchar) as event_id,
+    cast(occurred_at as timestamp) as changed_at,
+    cast(user_id as varchar) as user_id,
+    cast({{ json_text('payload', 'sub_order_id') }} as varchar) as sub_order_id,
+    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
+    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
+    cast({{ json_text('payload', 'warehouse_id') }} as varchar) as warehouse_id,
+    cast({{ json_text('payload', 'from_status') }} as varchar) as from_status,
+    cast({{ json_text('payload', 'to_status') }} as varchar) as to_status,
+    cast({{ json_text('payload', 'reason') }} as varchar) as reason
+from events

@@ -1,0 +1,27 @@
+-- Sub-orders as the OLTP holds them now (the event-built history is fct_sub_orders).
+select
+    cast(id as varchar) as sub_order_id,
+    cast(order_id as varchar) as order_id,
+    cast(seq as integer) as seq,
+    cast(merchant_id as varchar) as merchant_id,
+    cast(warehouse_id as varchar) as warehouse_id,
+    cast(kind as varchar) as sub_order_kind,
+    cast(status as varchar) as status,
+    cast(paused as boolean) as is_paused,
+    cast(hold_reason as varchar) as hold_reason,
+    cast(currency as varchar) as currency,
+    cast(subtotal_cents as bigint) as subtotal_cents,
+    cast(coalesce(discount_cents, 0) as bigint) as discount_cents,
+    cast(coalesce(shipping_cents, 0) as bigint) as shipping_cents,
+    cast(coalesce(tax_cents, 0) as bigint) as tax_cents,
+    cast(total_cents as bigint) as total_cents,
+    cast(after_sales_open as boolean) as is_after_sales_open,
+    cast(created_at as timestamp) as created_at,
+    cast(updated_at as timestamp) as updated_at,
+    cast(paid_at as timestamp) as paid_at,
+    cast(shipped_at as timestamp) as shipped_at,
+    cast(delivered_at as timestamp) as delivered_at,
+    cast(completed_at as timestamp) as completed_at,
+    cast(cancelled_at as timestamp) as cancelled_at,
+    cast(cancel_reason as varchar) as cancel_reason
+from {{ source('oltp', 'sub_orders') }}

@@ -1,0 +1,1 @@
+"""After-sales: refund only, return and refund, exchange; decisions, returns, inspection."""
