@@ -24,7 +24,9 @@ from transactional_api.search.keys import HOT_SEARCHES
 
 MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
          "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
-         "dim_skus", "fct_daily_stock_positions", "fct_stock_alerts", "fct_daily_searches")
+         "dim_skus", "fct_daily_stock_positions", "fct_stock_alerts", "fct_daily_searches",
+         "fct_sub_orders", "fct_payments_by_channel", "fct_refunds", "fct_fulfilment",
+         "fct_after_sales", "fct_payment_reconciliation")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

@@ -14,7 +14,7 @@ from transactional_api.simulator.client import ApiClient, ApiError
 from transactional_api.simulator.visits import TrackedOrder
 
 log = logging.getLogger(__name__)
-RETURN_SHARE, INVOICE_SHARE, GIFT_SHARE = 0.12, 0.3, 0.2
+RETURN_SHARE, INVOICE_SHARE, GIFT_SHARE = 0.12, 0.8, 0.25
 REASONS = ("damaged", "wrong_item", "not_as_described", "no_longer_needed", "late")
 
 
@@ -55,7 +55,7 @@ class Aftercare:
         self.seen_users.add(user)
         if self.rng.random() < GIFT_SHARE:
             self._call("POST", f"/v1/admin/wallets/{user}/credits", at,
-                       json={"amount_cents": 2500, "note": "loyalty gift"},
+                       json={"amount_cents": 6000, "note": "loyalty gift"},
                        headers={"Idempotency-Key": f"gift-{user}"})
             self.gifts += 1
 
