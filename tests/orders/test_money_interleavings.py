@@ -204,7 +204,7 @@ def test_money_and_stock_survive_any_interleaving(live):
             if oid is None:
                 return
             o = self.orders[oid]
-            line = sorted(o["lines"])[0]
+            line = self.a if self.a in o["lines"] else self.b
             other = self.b if line == self.a else self.a
             sub = self.c.get(f"/v1/orders/{oid}").json()["sub_orders"][0]
             body = {"type": "exchange" if exchange else "return_refund",
@@ -264,12 +264,12 @@ def test_money_and_stock_survive_any_interleaving(live):
             return admin.get(f"/v1/payments/{pid}").json()
 
         def _pick(self, data, status: str) -> str | None:
-            ids = sorted(o for o, v in self.orders.items() if v["status"] == status)
+            ids = [o for o, v in self.orders.items() if v["status"] == status]  # placement order
             # an index, not the ids themselves: ids are random per run, the draws must not be
             return ids[data.draw(st.integers(0, 999)) % len(ids)] if ids else None
 
     run_state_machine_as_test(Shop, settings=settings(
-        max_examples=25, stateful_step_count=30, deadline=None,
+        max_examples=25, stateful_step_count=30, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck)))
     # the interleavings really reached the interesting paths
     for path in (("callback", "paid"), ("callback", "duplicate"), ("refund", 201),
