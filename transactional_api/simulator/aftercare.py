@@ -14,7 +14,7 @@ from transactional_api.simulator.client import ApiClient, ApiError
 from transactional_api.simulator.visits import TrackedOrder
 
 log = logging.getLogger(__name__)
-RETURN_SHARE, INVOICE_SHARE, GIFT_SHARE = 0.12, 0.8, 0.25
+RETURN_SHARE, INVOICE_SHARE, GIFT_SHARE = 0.12, 0.8, 0.6
 REASONS = ("damaged", "wrong_item", "not_as_described", "no_longer_needed", "late")
 
 
@@ -38,11 +38,13 @@ class Aftercare:
             if current is None:
                 continue
             self._gift(current, day_end)
-            if current["status"] == "delivered" and self.rng.random() < RETURN_SHARE:
+            # the first delivered order always comes back, so every run shows a return
+            if current["status"] == "delivered" and (
+                    not self.returns or self.rng.random() < RETURN_SHARE):
                 self._return(order, current, day_end)
                 self.watching.remove(order)
             elif current["status"] == "completed":
-                if self.rng.random() < INVOICE_SHARE:
+                if not self.invoices or self.rng.random() < INVOICE_SHARE:
                     self._call("POST", f"/v1/orders/{order.order_id}/invoice", day_end,
                                token=order.token)
                     self.invoices += 1
@@ -55,7 +57,7 @@ class Aftercare:
         self.seen_users.add(user)
         if self.rng.random() < GIFT_SHARE:
             self._call("POST", f"/v1/admin/wallets/{user}/credits", at,
-                       json={"amount_cents": 6000, "note": "loyalty gift"},
+                       json={"amount_cents": 15000, "note": "loyalty gift"},
                        headers={"Idempotency-Key": f"gift-{user}"})
             self.gifts += 1
 
@@ -105,17 +107,19 @@ class Aftercare:
 
 def reconcile(client: ApiClient, token: str | None, days: list[datetime]) -> int:
     """The finance team's morning: each simulated day's ledger against each channel's
-    statement. The first day's sandbox statement is made to lose an entry, so the demo has
-    a mismatch to show. Returns the mismatches found."""
+    statement. One day's sandbox statement is made to lose an entry, so the demo has a
+    mismatch to show. Returns the mismatches found."""
     if not token or not days:
         return 0
     found = 0
-    for i, day_end in enumerate(days):
+    planted = False
+    for day_end in days:
         day = day_end.date().isoformat()
-        if i == 0:
+        if not planted:  # the first day the sandbox took money loses one statement entry
             try:
                 client.post("/v1/admin/payments/sandbox/statement-faults", token=token,
                             json={"channel": "sandbox", "day": day, "action": "drop"})
+                planted = True
             except ApiError as exc:  # nothing paid through the sandbox that day
                 if exc.status >= 500:
                     raise
