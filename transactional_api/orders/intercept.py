@@ -9,7 +9,7 @@ from transactional_api.core import clock
 from transactional_api.core.errors import Conflict
 from transactional_api.events import order_events as oe
 from transactional_api.inventory import service as inventory
-from transactional_api.orders import state, suborders
+from transactional_api.orders import refunds, state, suborders
 from transactional_api.orders.models import SubOrder
 
 
@@ -61,8 +61,7 @@ def _cancel_paid(session: Session, order, sub: SubOrder, reason: str,
     # (pre-sale units not yet given stock keep their quota: noted on issue 8)
     suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason,
                       ignore_pause=True)
-    from transactional_api.orders import refunds  # after-sales and interception share it
     owed = sub.total_cents - aftersales.refunded_cents(session=session, sub_order_id=sub.id)
-    return refunds.refund_sub_order(session=session, order=order, sub=sub,
-                                    amount_cents=owed, reason="intercepted",
-                                    reference=f"intercept:{sub.id}", actor_id=actor_id)
+    return refunds.refund_order_part(session=session, order=order, amount_cents=owed,
+                                     reason="intercepted", reference=f"intercept:{sub.id}",
+                                     actor_id=actor_id)
