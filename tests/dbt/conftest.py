@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.dbt import order_flow_oltp
 from tests.dbt import order_flow_story as flow
 from tests.dbt import shop_story as story
 
@@ -32,7 +33,7 @@ def flow_warehouse(tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
     work = tmp_path_factory.mktemp("flow")
     warehouse = work / "flywheel.duckdb"
     oltp_url = f"sqlite:///{work / 'oltp.sqlite3'}"
-    flow.build_oltp(oltp_url)
+    order_flow_oltp.build_oltp(oltp_url)
     story.load_warehouse(warehouse, work / "lake", oltp_url, list(flow.story_events()))
     result = story.dbt_build(warehouse, work)
     assert result.returncode == 0, result.stdout[-6000:]
