@@ -36,6 +36,13 @@ class TrackedOrder:
     cancelled: bool = False
 
 
+def planned_channel(step: Step) -> str:
+    """The channel a pay step prefers, from its seeded idempotency key (never a server id,
+    which is random): 30% card, 10% bank transfer, the rest the instant sandbox."""
+    pick = int(str(step.arg("idempotency_key")).replace("-", "")[:8], 16) % 100
+    return "card" if pick < 30 else "bank_transfer" if pick < 40 else "sandbox"
+
+
 @dataclass
 class Counters:
     visits: int = 0
@@ -262,17 +269,14 @@ class VisitRunner:
 
     def _channel(self, order: TrackedOrder, step: Step) -> str:
         """What this shopper pays with: among the channels offered for the order (a wallet
-        only when its balance covers it), chosen by a stable hash of the order."""
+        only when its balance covers it), chosen from the planned step so a seed replays."""
         offered = {o["channel"] for o in self.client.get(
             f"/v1/orders/{order.order_id}/payment-options", token=order.token,
             clock=step.at)["options"]}
         if "wallet" in offered:  # a shopper with enough in the wallet spends it
             return "wallet"
-        pick = int(order.order_id.replace("-", "")[:8], 16) % 100
-        for channel, below in (("card", 30), ("bank_transfer", 40)):
-            if pick < below and channel in offered:
-                return channel
-        return "sandbox"
+        preferred = planned_channel(step)
+        return preferred if preferred in offered else "sandbox"
 
     def _card_page(self, payment: dict, outcome: str, step: Step) -> None:
         """The shopper's browser on the card provider's hosted page: card, then challenge."""
