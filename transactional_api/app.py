@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import redis
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -74,6 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
+        if settings.api_threads:
+            # Sync handlers share one GIL: with fewer at once, the one holding the write
+            # lock gets a bigger share of it and hands the lock on sooner.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         url = settings.resolved_database_url
         upgrade(url)
         engine = make_engine(url)

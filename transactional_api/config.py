@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         300, description="How far a client's occurred_at may run ahead of the server clock")
     login_attempts_per_minute_per_account: float = 10.0
     login_attempts_per_minute_per_client: float = 30.0
+    api_threads: int = Field(
+        8, ge=0, description="sync handlers run at once per API process (0: anyio's 40); "
+        "the rest wait their turn")
     password_hash_concurrency: int = Field(
         1, ge=1, description="argon2 hashes computed at once per process; the rest queue")
     relay_lease_seconds: float = Field(
