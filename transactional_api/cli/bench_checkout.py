@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import random
 import secrets
 import statistics
@@ -326,6 +327,7 @@ def add_bench_checkout(bsub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     p.add_argument("--hot-sku", action="store_true", help="every shopper buys the same SKU")
     p.add_argument("--lines", type=int, default=1, help="SKUs per order (not with --hot-sku)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="API worker processes when the bench starts the API")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="API worker processes when the bench starts the API (default: one "
+                   "per core, as a single Python process uses one core at most)")
     p.set_defaults(func=cmd_bench_checkout)
