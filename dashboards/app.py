@@ -22,6 +22,12 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "payments.py", title="Payments", icon=":material/payments:"),
         st.Page(PAGES_DIR / "after_sales.py", title="After-sales",
                 icon=":material/assignment_return:"),
+        st.Page(PAGES_DIR / "channels.py", title="Channels and campaigns",
+                icon=":material/campaign:"),
+        st.Page(PAGES_DIR / "products.py", title="Products", icon=":material/category:"),
+        st.Page(PAGES_DIR / "customers.py", title="Customers", icon=":material/groups:"),
+        st.Page(PAGES_DIR / "data_health.py", title="Data health",
+                icon=":material/health_and_safety:"),
     ]
 )
 # The filter lives in the entry script so its value survives switching pages.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboards import data
@@ -61,3 +64,35 @@ def selected_range(bounds: tuple[date, date]) -> tuple[date, date]:
     if len(chosen) == 1:
         return chosen[0], chosen[0]
     return chosen[0], chosen[1]
+
+
+# --- shared by pages: charts with their data as CSV, and a channel filter ---------------
+CHANNELS_KEY = "channels"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV, without the index."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def chart_with_download(chart: alt.TopLevelMixin, frame: pd.DataFrame, *, name: str,
+                        key: str | None = None) -> None:
+    """An altair chart and, under it, the rows it draws as `<name>.csv`."""
+    st.altair_chart(chart, width="stretch")
+    st.download_button(
+        "Download CSV", data=csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+        key=key or f"csv-{name}", icon=":material/download:",
+    )
+
+
+def channel_filter(channels: Sequence[str], *, key: str = CHANNELS_KEY,
+                   label: str = "Channels") -> list[str]:
+    """Sidebar multiselect of channels, kept across pages; choosing none means all of them.
+
+    A choice from an older build naming channels that no longer exist is reset."""
+    options = sorted({c for c in channels if c})
+    current = st.session_state.get(key)
+    if current is not None and not set(current) <= set(options):
+        del st.session_state[key]
+    chosen = st.sidebar.multiselect(label, options, key=key, placeholder="All channels")
+    return list(chosen) or options

@@ -3,10 +3,12 @@
 import dagster as dg
 
 from pipelines.automation import flywheel_job, hourly_schedule, new_lake_files_sensor
+from pipelines.checks import CHECKS
 from pipelines.ingest.events import raw_events
 from pipelines.ingest.oltp import oltp_snapshot
 from pipelines.ml.recommender_model import recommender_model
 from pipelines.resources import RedisResource, WarehouseResource
+from pipelines.serve.anomaly_alerts import metric_anomaly_alerts, payment_failure_spikes_sensor
 from pipelines.serve.features import published_features
 from pipelines.serve.hot_searches import published_hot_searches
 from pipelines.serve.warehouse_copy import published_warehouse
@@ -14,14 +16,15 @@ from pipelines.transform.dbt import dbt_resource, flywheel_dbt_assets
 
 ASSETS = [
     raw_events, oltp_snapshot, flywheel_dbt_assets, recommender_model, published_features,
-    published_hot_searches, published_warehouse,
+    published_hot_searches, published_warehouse, metric_anomaly_alerts,
 ]
 
 defs = dg.Definitions(
     assets=ASSETS,
+    asset_checks=CHECKS,
     jobs=[flywheel_job],
     schedules=[hourly_schedule],
-    sensors=[new_lake_files_sensor],
+    sensors=[new_lake_files_sensor, payment_failure_spikes_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": dbt_resource(),

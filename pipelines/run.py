@@ -1,9 +1,11 @@
 """`python -m pipelines.run`: materialize every asset once, in this process.
 
-What `flywheel pipeline run` and `flywheel demo` call. Prints one line per asset as it
-finishes and a row count per mart at the end; exits non-zero when any step or dbt test
-fails. Runs are recorded in $DAGSTER_HOME when set (so `dagster dev` shows them), else in
-a throwaway instance.
+What `flywheel pipeline run` and `flywheel demo` call. Without --from the dbt build is a
+full one (every day); with --from DAY [--to DAY] it is one run over those daily partitions
+(a backfill): day-keyed incremental models recompute those days plus the lookback. Prints
+one line per asset as it finishes and a row count per mart at the end; exits non-zero when
+any step or dbt test fails, 2 on bad dates. Runs are recorded in $DAGSTER_HOME when set
+(so `dagster dev` shows them), else in a throwaway instance.
 """
 
 import argparse
@@ -17,13 +19,18 @@ from dagster._core.events import DagsterEventType
 from dagster._core.utils import make_new_run_id
 
 from pipelines.definitions import defs
+from pipelines.partitions import DAILY, day_range, days_of, full_build_tags, range_tags
 from pipelines.resources import WarehouseResource
+from transactional_api.config import Settings
+from transactional_api.events.lake import landed_files
 
 MARTS = (
     "fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_daily_kpis",
     "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
     "dim_skus", "dim_warehouses", "fct_daily_stock_positions", "fct_stock_alerts",
-    "fct_daily_searches",
+    "fct_daily_searches", "fct_attribution", "fct_campaign_roi", "fct_product_abc",
+    "fct_daily_revenue", "fct_customer_rfm", "fct_customer_lifetime_value",
+    "fct_metric_anomalies",
 )
 
 
@@ -68,6 +75,14 @@ def mart_rows() -> dict[str, int | None]:
     return counts
 
 
+def lake_days() -> tuple[str, str]:
+    """The partitions a full build is recorded against: the days the lake holds events of
+    (today when it holds none)."""
+    lake = Settings().resolved_lake_dir
+    days = days_of([p.relative_to(lake).as_posix() for p in landed_files(lake)])
+    return days or (DAILY.get_last_partition_key(),) * 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
     parser.add_argument("--verbose", action="store_true", help="show Dagster's own INFO logs")
@@ -76,7 +91,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="do not publish anything to Redis: features, hot searches (for runs without "
         "FLYWHEEL_REDIS_URL)",
     )
+    parser.add_argument(
+        "--from", dest="run_from", metavar="YYYY-MM-DD",
+        help="first day to (re)build (UTC); default: a full build of every day")
+    parser.add_argument(
+        "--to", dest="run_to", metavar="YYYY-MM-DD",
+        help="last day to (re)build, inclusive (default: --from)")
     args = parser.parse_args(argv)
+    tags: dict[str, str] = {}
+    if args.run_to and not args.run_from:
+        parser.error("--to needs --from")
+    if args.run_from:
+        try:
+            first, last = day_range(args.run_from, args.run_to)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        tags = range_tags(first, last)
+        print(f"days {first} .. {last} (plus the dbt lookback)", flush=True)
+    else:
+        tags = full_build_tags(*lake_days())
     selection = None
     if args.skip_features:
         graph = defs.resolve_asset_graph()
@@ -95,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_id=run_id,
             raise_on_error=False,
             asset_selection=selection,
+            tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         )
     elapsed = time.monotonic() - progress.started

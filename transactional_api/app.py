@@ -18,6 +18,7 @@ from transactional_api.accounts.address_router import router as address_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
 from transactional_api.aftersales.router import router as aftersales_router
+from transactional_api.alerts.router import router as alerts_router
 from transactional_api.cart.router import router as cart_router
 from transactional_api.catalog.io_router import router as catalog_io_router
 from transactional_api.catalog.router import router as catalog_router
@@ -38,6 +39,7 @@ from transactional_api.fulfillment.router import router as fulfilment_router
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
+from transactional_api.marketing.router import router as marketing_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.checkout_router import router as checkout_router
@@ -148,6 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search_router, responses=ERROR_RESPONSES)
     app.include_router(payment_provider_router, responses=ERROR_RESPONSES)
     app.include_router(aftersales_router, responses=ERROR_RESPONSES)
+    app.include_router(alerts_router, responses=ERROR_RESPONSES)
+    app.include_router(marketing_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, fulfilment_router,
                    invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, kpis, order_flow
+from dashboards import data, kpis, money_view, order_flow
 from dashboards.components import require_warehouse, selected_range
 from transactional_api.config import get_settings
 
@@ -207,3 +207,6 @@ st.altair_chart(
     ),
     width="stretch",
 )
+
+# --- the parts of GMV and net revenue, and money by payment channel (issue 9) -------------
+money_view.render(path, version, start, end, currency)

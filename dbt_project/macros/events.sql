@@ -1,23 +1,73 @@
-{#- Landed events of the given types (all types when none), one row per event_id.
-    Delivery is at-least-once, so the same event_id can be landed twice: the copy ingested
-    first wins (ties broken by file name, so reruns pick the same row). Every staging model
-    over raw.events goes through here, so they all agree on which copy counts. A plain
-    row_number() subquery rather than QUALIFY keeps it runnable on Spark. -#}
-{% macro deduplicated_events(event_types=none) %}
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by event_id order by _ingested_at, _source_file
-            ) as _delivery_rank
-        from {{ source('raw', 'events') }}
-        {%- if event_types %}
-        where event_type in ({{ quoted_list(event_types) }})
+{#- Landed events, one row per event_id: what stg_flywheel__events is made of. Delivery
+    is at-least-once, so the same event_id can be landed twice: the copy ingested first
+    wins (ties broken by file name, so reruns pick the same row). Only the ids landed more
+    than once are ranked (a plain row_number() subquery rather than QUALIFY keeps it
+    runnable on Spark); ranking every event would cost a quarter of the model. `where` (a
+    SQL boolean on raw.events' columns) narrows the events first: copies of one event share
+    its occurred_at, so a window of time keeps or drops all of them. -#}
+{% macro deduplicated_landed_events(where=none) %}
+    with landed as (
+        select * from {{ source('raw', 'events') }}
+        {%- if where %}
+        where {{ where }}
         {%- endif %}
-    ) as delivered
-    where _delivery_rank = 1
+    ),
+
+    landed_twice as (
+        select event_id from landed group by event_id having count(*) > 1
+    ),
+
+    ranked_copies as (
+        select
+            landed.*,
+            row_number() over (
+                partition by landed.event_id order by landed._ingested_at, landed._source_file
+            ) as _delivery_rank
+        from landed
+        inner join landed_twice on landed.event_id = landed_twice.event_id
+    )
+
+    select landed.*, 1 as _delivery_rank
+    from landed
+    left join landed_twice on landed.event_id = landed_twice.event_id
+    where landed_twice.event_id is null
+    union all
+    select * from ranked_copies where _delivery_rank = 1
 {% endmacro %}
+
+
+{#- Events of the given types (all types when none), one row per event_id, with
+    raw.events' column names and payload as JSON text. Every staging model of an event
+    type goes through here, so they all agree on which copy of an event counts. They read
+    the deduplicated stg_flywheel__events table rather than the landed files: ten million
+    events are deduplicated once per build, not once per model and per test. -#}
+{% macro deduplicated_events(event_types=none) %}
+    select
+        event_id, event_type, schema_version, occurred_at, user_id, anonymous_id,
+        session_id, utm_source, utm_medium, utm_campaign, referrer, device,
+        cast(payload as {{ dbt.type_string() }}) as payload,
+        source_file as _source_file,
+        ingested_at as _ingested_at
+    from {{ ref('stg_flywheel__events') }}
+    {%- if event_types %}
+    where event_type in ({{ quoted_list(event_types) }})
+    {%- endif %}
+{% endmacro %}
+
+
+{#- incremental_window (macros/incremental_window.sql) for a TIMESTAMP column: true on full
+    builds, else the column falls on a day of [run_from - lookback_days, run_to]. Written
+    as a range on the column itself, so DuckDB can skip row groups (and Parquet files) by
+    their min/max. -#}
+{% macro incremental_window_at(column) -%}
+    {%- if is_incremental() and var('run_from', none) is not none -%}
+        {%- set run_to = "cast('" ~ var('run_to', var('run_from')) ~ "' as date)" -%}
+        {{ column }} >= cast({{ window_start() }} as timestamp)
+        and {{ column }} < cast({{ dbt.dateadd('day', 1, run_to) }} as timestamp)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#- 'a', 'b', 'c' for an IN list. -#}

@@ -1,10 +1,15 @@
 """The dbt project as assets: one asset per model, one asset check per dbt test.
 
+The assets are partitioned by day (pipelines/partitions.py): a run for some days passes
+them to dbt as run_from/run_to, and day-keyed incremental models recompute just those days
+(plus the lookback); a run without partitions is a full build.
+
 The manifest is produced when the definitions load if it is missing (a fresh clone has no
 target/), so `dagster dev`, `python -m pipelines.run` and the tests work without a build
 step; `dagster dev` re-parses on every load to pick up edits.
 """
 
+import json
 import os
 import shutil
 import sys
@@ -22,6 +27,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.partitions import DAILY, SINGLE_RUN, dbt_build_args, window_vars
 from transactional_api.config import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -87,6 +93,8 @@ def warehouse_env() -> Iterator[None]:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
     dagster_dbt_translator=FlywheelDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
@@ -94,5 +102,7 @@ def warehouse_env() -> Iterator[None]:
 def flywheel_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Every asset that writes the warehouse has closed its connection by now (they run one
     # at a time), so dbt-duckdb can take the file lock.
+    run_vars = window_vars(context)
+    context.log.info(f"dbt build {'for ' + json.dumps(run_vars) if run_vars else 'of every day'}")
     with warehouse_env():
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(dbt_build_args(run_vars), context=context).stream()

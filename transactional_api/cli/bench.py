@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from transactional_api.cli.bench_checkout import add_bench_checkout
+from transactional_api.cli.bench_pipeline import add_bench_pipeline
 from transactional_api.cli.bench_search import add_bench_search
 from transactional_api.cli.bench_server import bench_api
 from transactional_api.config import Settings
@@ -210,3 +211,4 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     flood.set_defaults(func=cmd_bench_login_flood)
     add_bench_search(bsub)
     add_bench_checkout(bsub)
+    add_bench_pipeline(bsub)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from transactional_api.cli.alerts import add_alerts
 from transactional_api.cli.processes import dashboards_app, repo_root, run_module
 from transactional_api.config import Settings
 from transactional_api.core.redis_server import ensure_embedded_redis
@@ -119,9 +120,27 @@ def child_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def _iso_day(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def cmd_pipeline(args: argparse.Namespace) -> int:
+    days = []
+    if args.run_from:
+        days = ["--from", args.run_from, "--to", args.run_to or args.run_from]
+    elif args.run_to:
+        print("error: --to needs --from", file=sys.stderr)
+        return 2
+    extra = [a for a in args.extra if a != "--"]
+    if args.skip_features:
+        extra.append("--skip-features")
     with embedded_redis_env():
-        done = run_module("pipelines.run", *args.extra, env=child_env(), cwd=repo_root())
+        done = run_module("pipelines.run", *days, *extra, env=child_env(), cwd=repo_root())
     return done.returncode
 
 
@@ -169,9 +188,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pipeline", help="data pipelines")
     psub = p.add_subparsers(dest="pipeline_command", required=True)
     run = psub.add_parser("run", help="materialize every asset in-process (pipelines.run)")
+    run.add_argument("--from", dest="run_from", type=_iso_day, metavar="YYYY-MM-DD",
+                     help="first day to (re)build, UTC (default: a full build of every day)")
+    run.add_argument("--to", dest="run_to", type=_iso_day, metavar="YYYY-MM-DD",
+                     help="last day to (re)build, inclusive (default: --from)")
+    run.add_argument("--skip-features", action="store_true",
+                     help="publish nothing to Redis (features, hot searches)")
     run.add_argument("extra", nargs=argparse.REMAINDER, help="passed to pipelines.run")
     run.set_defaults(func=cmd_pipeline)
 
     p = sub.add_parser("dashboards", help="run the Streamlit dashboards")
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_dashboards)
+
+    add_alerts(sub)

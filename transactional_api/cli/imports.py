@@ -1,4 +1,4 @@
-"""`flywheel import olist-catalog|catalog-csv` and `flywheel export catalog-csv`.
+"""`flywheel import olist-catalog|catalog-csv|cdnow` and `flywheel export catalog-csv`.
 
 They write the database directly, through the catalog's own service code, after bringing
 the schema to head as the API does; each import is one transaction (all or nothing).
@@ -119,6 +119,29 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_cdnow(args: argparse.Namespace) -> int:
+    from transactional_api.core.db import transaction
+    from transactional_api.core.errors import DomainError
+    from transactional_api.orders.cdnow_format import read_cdnow
+    from transactional_api.orders.cdnow_import import import_cdnow
+
+    settings = Settings()
+    started = time.perf_counter()
+    try:
+        lines = read_cdnow(Path(args.path))
+        with _engine(settings) as engine, _progress_bar(not args.no_progress) as tick, \
+                transaction(sessionmaker(engine)) as session:
+            done = import_cdnow(session=session, lines=lines, progress=tick)
+    except DomainError as exc:
+        return _refuse(exc)
+    print(f"CDNOW purchases {done.first_date} to {done.last_date} loaded in "
+          f"{time.perf_counter() - started:.1f} s: {done.lines:,} lines of {done.customers:,} "
+          f"customers; {done.orders_created:,} paid orders created "
+          f"({done.cents_created / 100:,.2f} USD), {done.orders_already_present:,} already "
+          f"present; {done.accounts_created:,} accounts created.")
+    return 0
+
+
 def cmd_export_csv(args: argparse.Namespace) -> int:
     from transactional_api.catalog.csv_export import export_csv
     from transactional_api.core.db import read_only
@@ -141,7 +164,8 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
 
 def add_imports(sub: argparse._SubParsersAction) -> None:
-    imp = sub.add_parser("import", help="bulk-load the catalog (Olist data, CSV)")
+    imp = sub.add_parser("import",
+                         help="bulk-load the catalog (Olist data, CSV) or past orders (CDNOW)")
     kinds = imp.add_subparsers(dest="what", required=True, metavar="WHAT")
     p = kinds.add_parser("olist-catalog", help="load the Olist product catalog and sellers")
     p.add_argument("path", help="the Olist folder, e.g. ../shared/data/olist")
@@ -153,6 +177,10 @@ def add_imports(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_import_csv)
+    p = kinds.add_parser("cdnow", help="load CDNOW's purchases as paid orders of 1997-98")
+    p.add_argument("path", help="a CDNOW file, e.g. ../shared/data/cdnow/CDNOW_master.txt")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_import_cdnow)
 
     exp = sub.add_parser("export", help="export the catalog")
     kinds = exp.add_subparsers(dest="what", required=True, metavar="WHAT")

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from transactional_api.cli.bench import add_bench
+from transactional_api.cli.clv import add_clv
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
 from transactional_api.cli.imports import add_imports
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo(sub)
     add_bench(sub)
     add_imports(sub)
+    add_clv(sub)
     return parser
 
 

@@ -26,7 +26,13 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "fct_sessions", "fct_funnel_daily", "fct_product_interactions", "dim_user_tags",
          "dim_skus", "fct_daily_stock_positions", "fct_stock_alerts", "fct_daily_searches",
          "fct_sub_orders", "fct_payments_by_channel", "fct_refunds", "fct_fulfilment",
-         "fct_after_sales", "fct_payment_reconciliation")
+         "fct_after_sales", "fct_payment_reconciliation",
+         # the data platform's analytics (issue 9)
+         "fct_funnel_sessions_daily", "fct_funnel_users_daily", "dim_visitors",
+         "fct_attribution", "fct_campaign_roi", "fct_channel_contribution",
+         "fct_product_abc", "fct_slow_movers", "fct_daily_revenue", "fct_customer_rfm",
+         "fct_customer_cohorts", "fct_customer_lifetime_value", "fct_metric_anomalies",
+         "fct_alerts")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

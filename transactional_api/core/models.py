@@ -2,6 +2,7 @@
 
 from transactional_api.accounts.models import Address, AuthToken, User
 from transactional_api.aftersales.models import AfterSalesLine, AfterSalesRequest
+from transactional_api.alerts.models import Alert
 from transactional_api.cart.models import Cart, CartItem
 from transactional_api.catalog.models import (
     Brand,
@@ -29,6 +30,7 @@ from transactional_api.inventory.models import (
     StockReservation,
     Warehouse,
 )
+from transactional_api.marketing.models import CampaignCost
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
 from transactional_api.search.models import (
@@ -46,7 +48,7 @@ __all__ = [
     "StockReservation", "Warehouse",
     "SearchDocument", "SearchDocumentCategory", "SearchDocumentLabel", "SearchSyncState",
     "Address", "SubOrder", "ShippingRate", "TaxRate",
-    "AfterSalesRequest", "AfterSalesLine",
+    "AfterSalesRequest", "AfterSalesLine", "Alert", "CampaignCost",
     "Shipment", "ShipmentSubOrder", "TrackingEvent", "CarrierScheduledEvent", "Invoice",
     "InvoiceCounter",
 ]

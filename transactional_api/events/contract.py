@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, TypeAdapter
 
 from transactional_api.events.aftersales_events import AFTERSALES_EVENTS
+from transactional_api.events.alert_events import ALERT_EVENTS
 from transactional_api.events.catalog_events import CATALOG_EVENTS
 from transactional_api.events.envelope import (  # noqa: F401 (re-exported for callers)
     MAX_CENTS,
@@ -25,6 +26,7 @@ from transactional_api.events.envelope import (  # noqa: F401 (re-exported for c
     UtcDateTime,
 )
 from transactional_api.events.fulfilment_events import FULFILMENT_EVENTS
+from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
 
@@ -189,7 +191,7 @@ ORDER_EVENTS: dict[str, type[Envelope]] = {
 # Each domain keeps its events in its own module; they join the contract here.
 ALL_EVENTS: dict[str, type[Envelope]] = {
     **BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS, **ORDER_FLOW_EVENTS, **PAYMENT_EVENTS,
-    **FULFILMENT_EVENTS, **AFTERSALES_EVENTS,
+    **FULFILMENT_EVENTS, **AFTERSALES_EVENTS, **MARKETING_EVENTS, **ALERT_EVENTS,
 }
 
 BehaviourEvent = Annotated[

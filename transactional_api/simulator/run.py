@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from transactional_api.simulator.aftercare import Aftercare, reconcile
+from transactional_api.simulator.campaigns import record_campaign_costs
 from transactional_api.simulator.catalog import (
     build_demo_catalog,
     build_olist_catalog,
@@ -132,6 +133,7 @@ def simulate(
         if not catalog:
             raise RuntimeError("the shop has no products; pass admin credentials to load one")
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
+        record_campaign_costs(client, admin_token=admin_token, plan=plan, seed=seed)
         runner = VisitRunner(client, random.Random(f"events:{seed}"))
         fulfilment = Operations(client, admin_token, seed)
         aftercare = Aftercare(client, admin_token, seed)

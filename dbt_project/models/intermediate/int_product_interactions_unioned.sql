@@ -2,7 +2,9 @@
 -- purchase is a line of an order_created event whose order was later paid, attributed to
 -- the session of the order_paid event.
 with events as (
+    -- quarantined sessions are not in fct_sessions, so their interactions are left out too
     select * from {{ ref('int_events_sessionized') }}
+    where not is_quarantined
 ),
 
 views_and_carts as (

@@ -1,3 +1,13 @@
+-- One row per day. Incremental by kpi_date: a run recomputes the days
+-- [run_from - lookback_days, run_to] (every day on a full build) from the whole inputs,
+-- each measure dated by its own day, and replaces them, so a re-run gives the same rows.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='kpi_date',
+    on_schema_change='append_new_columns',
+) }}
+
 with paid as (
     select
         paid_date as kpi_date,
@@ -5,7 +15,7 @@ with paid as (
         count(*) as paid_orders,
         count(distinct user_id) as buyers
     from {{ ref('int_orders_enriched') }}
-    where is_paid
+    where is_paid and {{ incremental_window('paid_date') }}
     group by paid_date
 ),
 
@@ -13,8 +23,9 @@ sessions as (
     select
         session_date as kpi_date,
         count(*) as sessions,
-        count(*) filter (where reached_order_paid) as converted_sessions
+        sum(case when reached_order_paid then 1 else 0 end) as converted_sessions
     from {{ ref('int_sessions_aggregated') }}
+    where {{ incremental_window('session_date') }}
     group by session_date
 ),
 
@@ -25,6 +36,7 @@ refunds as (
         count(*) as refunds_due,
         sum(amount_cents) as refunds_due_cents
     from {{ ref('int_refunds_due') }}
+    where {{ incremental_window('due_date') }}
     group by due_date
 ),
 
@@ -36,7 +48,7 @@ revenue_refunds as (
         refund_date as kpi_date,
         sum(amount_cents) as refunded_cents
     from {{ ref('int_refunds') }}
-    where is_revenue_refund
+    where is_revenue_refund and {{ incremental_window('refund_date') }}
     group by refund_date
 ),
 
@@ -45,7 +57,7 @@ cancellations as (
         cast(cancelled_at as date) as kpi_date,
         sum(total_cents) as cancelled_after_payment_cents
     from {{ ref('int_sub_orders_lifecycle') }}
-    where is_cancelled_after_payment
+    where is_cancelled_after_payment and {{ incremental_window('cast(cancelled_at as date)') }}
     group by cast(cancelled_at as date)
 ),
 

@@ -1,0 +1,1 @@
+"""Marketing: what operators spent on each campaign and channel, per day."""
