@@ -89,6 +89,9 @@ def prediction_table(orders: pd.DataFrame, fit: pd.DataFrame) -> pd.DataFrame:
                 *(float(row[f"gamma_gamma_{k}"]) for k in ("p", "q", "gamma")))
             spend = gamma_gamma.expected_spend(spend_params, x, mean) * 100
     value = np.round(purchases * spend)
+    # A short history can fit a degenerate model whose predictions run off to infinity
+    # (the demo's week did): no prediction is better than an absurd one.
+    value[~np.isfinite(value) | (np.abs(value) >= 2.0 ** 62)] = np.nan
     return pd.DataFrame({
         "user_id": summary["customer_id"].astype(str).to_numpy(),
         "purchase_days": x + 1, "repeat_purchase_days": x, "recency_weeks": t_x,
