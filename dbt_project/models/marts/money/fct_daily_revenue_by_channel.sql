@@ -76,18 +76,7 @@ select
     cast(refunds as bigint) as refunds,
     cast(refunded_cents as bigint) as refunded_cents,
     cast(cancelled_after_payment_cents as bigint) as cancelled_after_payment_cents,
-    cast(gmv_cents - refunded_cents - cancelled_after_payment_cents as bigint)
-        as net_revenue_cents,
-    cast(
-        case when paid_orders > 0 then round(cast(gmv_cents as double) / paid_orders) end
-        as bigint
-    ) as aov_cents,
-    cast(
-        case when gmv_cents > 0
-            then cast(refunded_cents + cancelled_after_payment_cents as double) / gmv_cents
-        end
-        as double
-    ) as refund_rate,
+    {{ net_revenue_columns() }},
     cast(payments_started as bigint) as payments_started,
     cast(payments_succeeded as bigint) as payments_succeeded,
     cast(payments_failed as bigint) as payments_failed,
