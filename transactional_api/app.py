@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         url = settings.resolved_database_url
         upgrade(url)
-        engine = make_engine(url)
+        engine = make_engine(url, settings.db_options)
         sessions = sessionmaker(engine, expire_on_commit=False)
         client, owned_redis = _connect_redis(settings)
         app.state.sessions = sessions

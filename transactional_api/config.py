@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from transactional_api.core.db_options import DbOptions
 
 
 class Settings(BaseSettings):
@@ -19,6 +22,8 @@ class Settings(BaseSettings):
     redis_port: int = Field(6390, description="Port of the embedded redis-server")
     lake_dir: Path | None = Field(None, description="Event landing zone; var/lake if unset")
     warehouse_path: Path | None = Field(None, description="DuckDB file written by the pipelines")
+    warehouse: Literal["duckdb", "spark"] = Field(
+        "duckdb", description="Engine the dbt models run on (spark: pipelines/warehouse)")
 
     api_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
@@ -78,6 +83,22 @@ class Settings(BaseSettings):
     api_threads: int = Field(
         8, ge=0, description="sync handlers run at once per API process (0: anyio's 40); "
         "the rest wait their turn")
+    # --- PostgreSQL connections (SQLite has one file and a write gate instead) ---
+    db_pool_size: int = Field(
+        10, ge=1, description="Connections each API process keeps open; size so that "
+        "processes x (pool_size + max_overflow) stays under the server's max_connections")
+    db_max_overflow: int = Field(5, ge=0, description="Extra connections opened under bursts")
+    db_pool_timeout_seconds: float = Field(
+        5.0, gt=0, description="Wait for a free connection before answering 503")
+    db_statement_timeout_ms: int = Field(
+        15_000, ge=0, description="PostgreSQL cancels a statement running longer (0 = off); "
+        "the request answers 503")
+    db_lock_timeout_ms: int = Field(
+        5_000, ge=0, description="PostgreSQL gives up waiting for a row lock after this "
+        "(0 = off); the request answers 503 and changes nothing")
+    db_idle_in_transaction_timeout_ms: int = Field(
+        60_000, ge=0, description="PostgreSQL ends a session left idle inside a transaction "
+        "(0 = off), so a stuck worker cannot hold row locks for ever")
     password_hash_concurrency: int = Field(
         1, ge=1, description="argon2 hashes computed at once per process; the rest queue")
     relay_lease_seconds: float = Field(
@@ -149,6 +170,15 @@ class Settings(BaseSettings):
             parts = urlsplit(self.resolved_sandbox_callback_url)
             base = f"{parts.scheme}://{parts.netloc}"
         return f"{base}/v1/fulfilment/callbacks/{carrier}"
+
+    @property
+    def db_options(self) -> DbOptions:
+        return DbOptions(
+            pool_size=self.db_pool_size, max_overflow=self.db_max_overflow,
+            pool_timeout_seconds=self.db_pool_timeout_seconds,
+            statement_timeout_ms=self.db_statement_timeout_ms,
+            lock_timeout_ms=self.db_lock_timeout_ms,
+            idle_in_transaction_timeout_ms=self.db_idle_in_transaction_timeout_ms)
 
     @property
     def resolved_database_url(self) -> str:

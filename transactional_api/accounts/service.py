@@ -71,8 +71,13 @@ def ensure_admin(*, session: Session, email: str, password: str) -> User:
     """Idempotent bootstrap of the operator account named in settings."""
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        return create_user(session=session, email=email, password_hash=hash_now(password),
-                           role="admin")
+        try:
+            with session.begin_nested():
+                return create_user(session=session, email=email,
+                                   password_hash=hash_now(password), role="admin")
+        except Conflict:
+            # Several API processes start at once: another one created it a moment ago.
+            user = session.scalar(select(User).where(User.email == email))
     user.role = "admin"
     return user
 

@@ -218,7 +218,8 @@ def _run_engine(engine: str, args: argparse.Namespace, secret: str) -> dict:
             figures["preview"] = note
             figures["checks"] = run_checks(api.url, api.admin_token, secret, db_url,
                                            user_ids=user_ids, stock=dict.fromkeys(skus, STOCK),
-                                           replays=tally.replays, client_paid=len(tally.paths))
+                                           replays=tally.replays, client_paid=len(tally.paths),
+                                           lake=api.var / "lake" if api.var else None)
         except Exception:
             if log:
                 print_server_errors(log)
@@ -257,6 +258,10 @@ def _print_engine(name: str, f: dict) -> None:
           f"{c['captured_cents'] == c['paid_totals_cents']}; {c['replayed_callbacks']} "
           f"replayed callbacks, {c['replays_not_duplicate']} not answered duplicate  "
           f"{'OK' if c['ok'] and f['completed'] else 'FAILED'}")
+    if "outbox_events" in c:
+        print(f"{'':10} events: {c['outbox_events']} in the outbox, {c['unpublished_events']} "
+              f"unpublished, {c['events_missing_from_lake']} missing from the lake, "
+              f"{c['events_landed_twice']} landed twice")
     busy = f["machine_cpu_busy"]
     print(f"{'':10} load client CPU {f['client_cpu_cores']:.2f} core; machine CPU busy "
           f"{'-' if busy is None else f'{busy:.0%}'}", flush=True)

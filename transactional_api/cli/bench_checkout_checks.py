@@ -5,7 +5,10 @@ run's callbacks, which must all answer "duplicate"."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections import Counter
+from pathlib import Path
 
 import httpx
 from sqlalchemy import column, create_engine, func, select, table
@@ -42,6 +45,33 @@ _payments = table("payments", column("id"), column("order_id"), column("status")
                   column("amount_cents"))
 _events = table("payment_events", column("payment_id"), column("outcome"))
 _levels = table("stock_levels", column("sku_id"), column("on_hand"), column("reserved"))
+_outbox = table("outbox", column("event_id"), column("published_at"))
+
+
+def events_check(db_url: str, lake: Path, *, wait_seconds: float = 60.0) -> dict:
+    """Every outbox event landed in the lake exactly once, whichever of the API processes
+    relayed it: the relay's lease lets one of them at a time take a batch."""
+    o = _outbox.c
+    engine = _read_only(db_url)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            with engine.connect() as conn:
+                pending = conn.execute(select(func.count()).select_from(_outbox)
+                                       .where(o.published_at.is_(None))).scalar_one()
+                if not pending or time.monotonic() > deadline:
+                    ids = set(conn.execute(select(o.event_id)).scalars())
+                    break
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    landed: Counter = Counter()
+    for f in lake.rglob("*.jsonl"):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            landed[json.loads(line)["event_id"]] += 1
+    return {"outbox_events": len(ids), "unpublished_events": pending,
+            "events_missing_from_lake": len(ids - set(landed)),
+            "events_landed_twice": sum(1 for n in landed.values() if n > 1)}
 
 
 def database_checks(db_url: str, *, user_ids: list[str], stock: dict[str, int]) -> dict:
@@ -95,7 +125,8 @@ def database_checks(db_url: str, *, user_ids: list[str], stock: dict[str, int]) 
 
 def run_checks(url: str, admin_token: str, secret: str, db_url: str, *,
                user_ids: list[str], stock: dict[str, int], replays: list[bytes],
-               client_paid: int) -> dict:
+               client_paid: int, lake: Path | None = None) -> dict:
+    """lake: the API's landing zone when the bench started the API (events are checked)."""
     with httpx.Client(base_url=url, timeout=120,
                       headers={"Authorization": f"Bearer {admin_token}"}) as c:
         ledger = c.get("/v1/admin/stock/ledger-check").raise_for_status().json()
@@ -115,4 +146,9 @@ def run_checks(url: str, admin_token: str, secret: str, db_url: str, *,
     checks["ok"] = (checks["ledger_consistent"] and not checks["oversold_units"]
                     and not checks["stock_mismatch_skus"] and not checks["double_counted"]
                     and checks["captured_cents"] == checks["paid_totals_cents"])
+    if lake is not None:
+        checks.update(events_check(db_url, lake))
+        checks["ok"] = checks["ok"] and not (checks["unpublished_events"]
+                                             or checks["events_missing_from_lake"]
+                                             or checks["events_landed_twice"])
     return checks

@@ -110,11 +110,15 @@ def engine_api(engine: str, args: argparse.Namespace, secret: str):
 
 def print_server_errors(log: Path, last: int = 3) -> None:
     """The API's last unhandled errors (its JSON log lines), while its var dir still exists."""
-    errors = []
+    errors, plain = [], []
     with contextlib.suppress(OSError):
         for line in log.read_text(errors="replace").splitlines():
-            with contextlib.suppress(ValueError):
+            try:
                 entry = json.loads(line)
+            except ValueError:
+                plain.append(line)  # uvicorn's own lines: a worker that died, a bad start
+                continue
+            with contextlib.suppress(AttributeError):
                 if entry.get("level") == "error":
                     what = [w for w in (entry.get("exc") or entry.get("msg") or "?")
                             .splitlines() if w.strip() and not w.lstrip().startswith(
@@ -122,3 +126,6 @@ def print_server_errors(log: Path, last: int = 3) -> None:
                     errors.append(f"{entry.get('path', '')}: {what[-1].strip()}")
     if errors:
         print("server errors (the last few):", *errors[-last:], sep="\n  ", flush=True)
+    if plain:
+        print("server process output (the last lines):", *plain[-2 * last:], sep="\n  ",
+              flush=True)

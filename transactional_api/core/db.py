@@ -16,6 +16,8 @@ from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from transactional_api.core.db_options import DbOptions
+
 
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC in and out, also on SQLite which stores naive text."""
@@ -130,7 +132,8 @@ def _sqlite_file(url: str) -> str | None:
     return None if path in ("", ":memory:") else path
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, options: DbOptions | None = None) -> Engine:
+    """options: pool and timeouts for a server database (PostgreSQL); defaults when None."""
     if url.startswith("sqlite"):
         path = _sqlite_file(url)
         gate = WriteGate(path + ".writelock") if path else None
@@ -165,7 +168,12 @@ def make_engine(url: str) -> Engine:
                 raise
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    options = options or DbOptions()
+    connect_args = {"options": options.postgres_options()} if url.startswith(
+        "postgresql") and options.postgres_options() else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=options.pool_size,
+                         max_overflow=options.max_overflow,
+                         pool_timeout=options.pool_timeout_seconds, connect_args=connect_args)
 
 
 def _enable_wal(cursor, attempts: int = 100) -> None:

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("flywheel.api")
@@ -90,6 +91,26 @@ def _json_safe_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+# SQLSTATEs after which the same request, retried, should succeed: the server cancelled a
+# statement (statement_timeout), gave up on a row lock (lock_timeout), or broke a deadlock.
+RETRYABLE_SQLSTATES = {"57014": "statement_timeout", "55P03": "lock_timeout",
+                       "40P01": "deadlock", "40001": "serialization_failure"}
+BUSY_RETRY_AFTER_SECONDS = 1
+
+
+def database_busy_reason(exc: BaseException) -> str | None:
+    """Why the database turned this request away for now, or None for a real fault."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return "pool_exhausted"  # no free connection within db_pool_timeout_seconds
+    if isinstance(exc, sa_exc.OperationalError):
+        code = getattr(exc.orig, "sqlstate", None)
+        if code in RETRYABLE_SQLSTATES:
+            return RETRYABLE_SQLSTATES[code]
+        if "database is locked" in str(exc.orig):
+            return "sqlite_locked"  # the busy timeout ran out behind another writer
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -115,6 +136,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
         )
+
+    @app.exception_handler(sa_exc.SQLAlchemyError)
+    async def _database(request: Request, exc: sa_exc.SQLAlchemyError) -> JSONResponse:
+        # The unit of work rolled back as the error left it: nothing was written.
+        reason = database_busy_reason(exc)
+        if reason is None:
+            return await _unexpected(request, exc)
+        log.warning("database busy", extra={"path": request.url.path, "reason": reason})
+        return JSONResponse(
+            error_body("database_busy", "the database is busy; retry shortly",
+                       {"reason": reason}), 503,
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
