@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transactional_api.cli.bench_checkout_checks import run_checks
+from transactional_api.cli.bench_checkout_checks import orders_in_db, run_checks
 from transactional_api.cli.bench_checkout_setup import (
     STOCK,
     engine_api,
@@ -210,15 +210,26 @@ def _run_engine(engine: str, args: argparse.Namespace, secret: str) -> dict:
             shop = Shop(skus, tokens, user_ids, secret, preview, args.hot_sku,
                         min(args.lines, len(skus)))
             print(f"{engine}: preview: {note}; timing the golden path", flush=True)
-            figures = run(_drive(engine, api.url, args.shoppers, _golden_path(shop),
-                                 orders=args.orders, seconds=args.seconds))
-            tally = figures.pop("_tally")
-            if log and any(k.split()[-1].startswith("5") for k in tally.errors):
-                print_server_errors(log)
+            rounds, replays, paid, figures = [], [], 0, None
+            for k in range(args.rounds):
+                before = orders_in_db(db_url)
+                label = engine if args.rounds == 1 else f"{engine} round {k + 1}"
+                f = run(_drive(label, api.url, args.shoppers, _golden_path(shop),
+                               orders=args.orders, seconds=args.seconds))
+                tally = f.pop("_tally")
+                replays += tally.replays[:REPLAYS - len(replays)]
+                paid += len(tally.paths)
+                if log and any(e.split()[-1].startswith("5") for e in tally.errors):
+                    print_server_errors(log)
+                rounds.append({"orders_before": before, "per_s": f["per_s"],
+                               "p50": f["path"]["p50"], "p99": f["path"]["p99"],
+                               "errors": f["errors"]})
+                figures = figures or f  # the headline figures are the fresh shop's
+            figures["rounds"] = rounds
             figures["preview"] = note
             figures["checks"] = run_checks(api.url, api.admin_token, secret, db_url,
                                            user_ids=user_ids, stock=dict.fromkeys(skus, STOCK),
-                                           replays=tally.replays, client_paid=len(tally.paths),
+                                           replays=replays, client_paid=paid,
                                            lake=api.var / "lake" if api.var else None)
         except Exception:
             if log:
@@ -262,6 +273,12 @@ def _print_engine(name: str, f: dict) -> None:
         print(f"{'':10} events: {c['outbox_events']} in the outbox, {c['unpublished_events']} "
               f"unpublished, {c['events_missing_from_lake']} missing from the lake, "
               f"{c['events_landed_twice']} landed twice")
+    if len(f["rounds"]) > 1:
+        print(f"{'':10} rounds on the same shop (orders already in the database: paid/s, "
+              "p50/p99 ms):")
+        for k, r in enumerate(f["rounds"], start=1):
+            print(f"{'':12} {k:3d}: {r['orders_before']:8d} orders: {r['per_s']:7.1f}/s  "
+                  f"{_ms(r['p50'])}/{_ms(r['p99'])}")
     busy = f["machine_cpu_busy"]
     print(f"{'':10} load client CPU {f['client_cpu_cores']:.2f} core; machine CPU busy "
           f"{'-' if busy is None else f'{busy:.0%}'}", flush=True)
@@ -309,11 +326,18 @@ def cmd_bench_checkout(args: argparse.Namespace) -> int:
     ok = not failed and all(f["checks"]["ok"] and f["completed"] for f in results.values())
     _emit_json(args, {"bench": "checkout", "shoppers": args.shoppers, "skus": args.skus,
                       "hot_sku": args.hot_sku, "lines": args.lines, "workers": args.workers,
-                      "orders": args.orders, "seconds": args.seconds,
+                      "orders": args.orders, "seconds": args.seconds, "rounds": args.rounds,
                       "reference": reference, "engines": results, "skipped": skipped,
                       "failed": failed,
                       "ok": ok})
     return 0 if ok else 1
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 def add_bench_checkout(bsub: argparse._SubParsersAction) -> None:
@@ -332,6 +356,9 @@ def add_bench_checkout(bsub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     p.add_argument("--hot-sku", action="store_true", help="every shopper buys the same SKU")
     p.add_argument("--lines", type=int, default=1, help="SKUs per order (not with --hot-sku)")
+    p.add_argument("--rounds", type=_positive, default=1,
+                   help="timed rounds one after the other on the same shop: how the figures "
+                   "change as its order history grows")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="API worker processes when the bench starts the API (default: one "
                    "per core, as a single Python process uses one core at most)")

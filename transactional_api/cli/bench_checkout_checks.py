@@ -74,6 +74,15 @@ def events_check(db_url: str, lake: Path, *, wait_seconds: float = 60.0) -> dict
             "events_landed_twice": sum(1 for n in landed.values() if n > 1)}
 
 
+def orders_in_db(db_url: str) -> int:
+    engine = _read_only(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(_orders)).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def database_checks(db_url: str, *, user_ids: list[str], stock: dict[str, int]) -> dict:
     """stock: the bench's SKUs and the units each started with."""
     o, i, p, e, lv = _orders.c, _items.c, _payments.c, _events.c, _levels.c
