@@ -25,7 +25,9 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "channels.py", title="Channels and campaigns",
                 icon=":material/campaign:"),
         st.Page(PAGES_DIR / "products.py", title="Products", icon=":material/category:"),
+        st.Page(PAGES_DIR / "ratings.py", title="Ratings", icon=":material/star:"),
         st.Page(PAGES_DIR / "customers.py", title="Customers", icon=":material/groups:"),
+        st.Page(PAGES_DIR / "members.py", title="Members", icon=":material/loyalty:"),
         st.Page(PAGES_DIR / "data_health.py", title="Data health",
                 icon=":material/health_and_safety:"),
     ]

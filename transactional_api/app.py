@@ -15,8 +15,11 @@ from sqlalchemy.orm import sessionmaker
 
 from transactional_api.accounts import service as accounts
 from transactional_api.accounts.address_router import router as address_router
+from transactional_api.accounts.mfa_router import router as mfa_router
+from transactional_api.accounts.otp_router import router as otp_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
+from transactional_api.accounts.session_router import router as session_router
 from transactional_api.aftersales.router import router as aftersales_router
 from transactional_api.alerts.router import router as alerts_router
 from transactional_api.cart.router import router as cart_router
@@ -40,6 +43,8 @@ from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
 from transactional_api.marketing.router import router as marketing_router
+from transactional_api.members import jobs as member_jobs
+from transactional_api.members.router import router as members_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.checkout_router import router as checkout_router
@@ -50,6 +55,7 @@ from transactional_api.payments.registry import build_channels
 from transactional_api.payments.router import router as payments_router
 from transactional_api.payments.secret import webhook_secret
 from transactional_api.recommendations.router import router as recommendations_router
+from transactional_api.reviews.router import router as reviews_router
 from transactional_api.search import jobs as search_jobs
 from transactional_api.search.router import router as search_router
 from transactional_api.shipping.router import router as shipping_router
@@ -113,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                       carriers=app.state.carriers)
         jobs += search_jobs.start(app_state=app.state, sessions=sessions,
                                   read_sessions=app.state.read_sessions)
+        jobs += member_jobs.start(settings=settings, sessions=sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -152,8 +159,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(aftersales_router, responses=ERROR_RESPONSES)
     app.include_router(alerts_router, responses=ERROR_RESPONSES)
     app.include_router(marketing_router, responses=ERROR_RESPONSES)
+    app.include_router(members_router, responses=ERROR_RESPONSES)
+    app.include_router(reviews_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, fulfilment_router,
                    invoice_router):
+        app.include_router(router, responses=ERROR_RESPONSES)
+
+    # Identity last: the API fuzzer walks routes in this order, and signing out (or out
+    # everywhere) with its tokens must not leave every later route answering only 401.
+    for router in (otp_router, mfa_router, session_router):
         app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transactional_api.core.db_options import DbOptions
+from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
 
 
 class Settings(BaseSettings):
@@ -80,6 +81,15 @@ class Settings(BaseSettings):
         300, description="How far a client's occurred_at may run ahead of the server clock")
     login_attempts_per_minute_per_account: float = 10.0
     login_attempts_per_minute_per_client: float = 30.0
+    # --- identity (accounts/): one-time codes, their throttles ---
+    code_requests_per_hour_per_client: float = Field(
+        30.0, gt=0, description="Sign-in and reset codes one client address may ask for")
+    code_requests_per_hour_per_destination: float = Field(
+        10.0, gt=0, description="Codes sent to one email or phone number")
+    identity_code_ttl_seconds: int = Field(600, ge=60, le=3600,
+                                           description="How long a one-time code works")
+    identity_code_max_attempts: int = Field(5, ge=1, le=10,
+                                            description="Wrong guesses that kill a code")
     api_threads: int = Field(
         8, ge=0, description="sync handlers run at once per API process (0: anyio's 40); "
         "the rest wait their turn")
@@ -136,8 +146,33 @@ class Settings(BaseSettings):
         7, ge=0, description="Delivered sub-orders complete this many days after delivery")
     auto_complete_interval_seconds: float = Field(
         300, ge=0, description="How often due sub-orders are completed (0 = off)")
+    # --- members: levels, growth and points (transactional_api/members) ---
+    members_levels: list[LevelRule] = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS), description="Levels lowest first as a "
+        "JSON list of {name, min_growth, benefits}; the first starts at 0")
+    members_growth_window_days: int = Field(
+        365, ge=1, le=3650, description="Levels use the growth earned over this many days")
+    members_growth_per_100_cents: int = Field(1, ge=0, description="Growth per 100 cents paid")
+    members_points_per_100_cents: int = Field(1, ge=0, description="Points per 100 cents paid")
+    members_review_growth: int = Field(10, ge=0, description="Growth for a published review")
+    members_review_points: int = Field(20, ge=0, description="Points for a published review")
+    members_points_expiry_days: int = Field(
+        365, ge=1, le=3650, description="Points expire this long after they were earned")
+    members_consumer_interval_seconds: float = Field(
+        2.0, ge=0, description="How often the members consumer reads the outbox (0 = off)")
+    members_consumer_overlap_rows: int = Field(
+        1000, ge=0, description="Outbox rows re-read behind the cursor on PostgreSQL, where a "
+        "lower id can commit after a higher one (re-reads are idempotent)")
+    members_housekeeping_interval_seconds: float = Field(
+        3600, ge=0, description="How often points expiry and due period-end downgrades run "
+        "(0 = off)")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
+
+    @field_validator("members_levels")
+    @classmethod
+    def _levels_in_order(cls, value: list[LevelRule]) -> list[LevelRule]:
+        return check_levels(value)
 
     @property
     def sandbox_enabled(self) -> bool:

@@ -19,8 +19,9 @@ class Credentials(BaseModel):
 
 class UserOut(BaseModel):
     id: str
-    email: str
+    email: str | None  # None: the account signed up by phone (contacts.py)
     role: str
+    phone: str | None = None
 
 
 class AuthOut(BaseModel):
@@ -30,3 +31,4 @@ class AuthOut(BaseModel):
 
 class MeOut(UserOut):
     tags: dict[str, str]
+    two_factor_enabled: bool = False

@@ -196,6 +196,9 @@ class ProductOut(BaseModel):
     images: list[str]
     spec: dict[str, list[str]]
     skus: list[SkuOut]
+    # Published reviews (reviews/ratings.py); rating_avg is null while there are none.
+    rating_count: int | None = None
+    rating_avg: float | None = Field(None, description="Stars, 2 decimals rounded half up")
 
 
 class ProductPage(BaseModel):

@@ -39,6 +39,7 @@ from transactional_api.core.errors import Conflict, NotFound, Unprocessable
 from transactional_api.events.catalog_events import SkuPriceChanged, SkuPriceChangedPayload
 from transactional_api.events.outbox import emit
 from transactional_api.inventory import service as inventory
+from transactional_api.reviews import ratings as review_ratings
 from transactional_api.search import service as search
 
 audit = lifecycle.audit
@@ -322,11 +323,14 @@ def outs(session: Session, products: list[Product]) -> list[ProductOut]:
     by_product: dict[str, list[SkuOut]] = {}
     for s in skus:
         by_product.setdefault(s.product_id, []).append(sku_out[s.id])
+    rated = review_ratings.summaries(session=session, product_ids=[p.id for p in products])
     return [ProductOut(id=p.id, category_id=p.category_id, merchant_id=p.merchant_id,
                        brand_id=p.brand_id, name=p.name, description=p.description,
                        status=p.status, labels=list(p.labels or []),
                        images=list(p.images or []), spec=dict(p.spec or {}),
-                       skus=by_product.get(p.id, []))
+                       skus=by_product.get(p.id, []),
+                       rating_count=rated.get(p.id, review_ratings.EMPTY).count,
+                       rating_avg=rated.get(p.id, review_ratings.EMPTY).average)
             for p in products]
 
 

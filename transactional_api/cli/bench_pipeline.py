@@ -83,7 +83,8 @@ def cmd_bench_pipeline(args: argparse.Namespace) -> int:
     phase_path = var / "phase"
     cmd = python_module("pipelines.bench", "--events", str(args.events), "--days",
                         str(args.days), "--seed", str(args.seed), "--figures",
-                        str(figures_path), "--phase-file", str(phase_path))
+                        str(figures_path), "--phase-file", str(phase_path),
+                        "--warehouse", args.warehouse)
     print(f"bench pipeline: {args.events:,} events in a fresh var dir {var}", flush=True)
     try:
         proc = subprocess.Popen(cmd, env=env, cwd=repo_root())
@@ -114,6 +115,8 @@ def add_bench_pipeline(bsub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=30, help="days of history the events span")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", action="store_true", help="keep the var dir (lake, warehouse)")
+    p.add_argument("--warehouse", choices=("duckdb", "spark"), default="duckdb",
+                   help="spark: the same builds on Spark too, both engines' figures")
     p.add_argument("--json", action="store_true",
                    help="also print the figures as one JSON object, last line")
     p.set_defaults(func=cmd_bench_pipeline)

@@ -12,6 +12,7 @@ from transactional_api.cli.clv import add_clv
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
 from transactional_api.cli.imports import add_imports
+from transactional_api.cli.members import add_members
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_bench(sub)
     add_imports(sub)
     add_clv(sub)
+    add_members(sub)
     return parser
 
 

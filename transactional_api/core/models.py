@@ -1,5 +1,12 @@
 """Import every domain's models so metadata (Alembic, tests) sees all tables."""
 
+from transactional_api.accounts.identity_models import (
+    IdentityCode,
+    RecoveryCode,
+    SandboxMessage,
+    UserPhone,
+    UserTotp,
+)
 from transactional_api.accounts.models import Address, AuthToken, User
 from transactional_api.aftersales.models import AfterSalesLine, AfterSalesRequest
 from transactional_api.alerts.models import Alert
@@ -31,8 +38,15 @@ from transactional_api.inventory.models import (
     Warehouse,
 )
 from transactional_api.marketing.models import CampaignCost
+from transactional_api.members.models import (
+    GrowthEntry,
+    MemberAccount,
+    MemberCursor,
+    PointsEntry,
+)
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
+from transactional_api.reviews.models import ProductRating, Review
 from transactional_api.search.models import (
     SearchDocument,
     SearchDocumentCategory,
@@ -49,6 +63,9 @@ __all__ = [
     "SearchDocument", "SearchDocumentCategory", "SearchDocumentLabel", "SearchSyncState",
     "Address", "SubOrder", "ShippingRate", "TaxRate",
     "AfterSalesRequest", "AfterSalesLine", "Alert", "CampaignCost",
+    "GrowthEntry", "MemberAccount", "MemberCursor", "PointsEntry",
     "Shipment", "ShipmentSubOrder", "TrackingEvent", "CarrierScheduledEvent", "Invoice",
     "InvoiceCounter",
+    "IdentityCode", "RecoveryCode", "SandboxMessage", "UserPhone", "UserTotp",
+    "Review", "ProductRating",
 ]

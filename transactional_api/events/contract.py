@@ -26,9 +26,12 @@ from transactional_api.events.envelope import (  # noqa: F401 (re-exported for c
     UtcDateTime,
 )
 from transactional_api.events.fulfilment_events import FULFILMENT_EVENTS
+from transactional_api.events.identity_events import IDENTITY_EVENTS
 from transactional_api.events.marketing_events import MARKETING_EVENTS
+from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
+from transactional_api.events.review_events import REVIEW_EVENTS
 
 
 # --- behaviour payloads (sent by storefront clients) ---------------------------------
@@ -191,7 +194,8 @@ ORDER_EVENTS: dict[str, type[Envelope]] = {
 # Each domain keeps its events in its own module; they join the contract here.
 ALL_EVENTS: dict[str, type[Envelope]] = {
     **BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS, **ORDER_FLOW_EVENTS, **PAYMENT_EVENTS,
-    **FULFILMENT_EVENTS, **AFTERSALES_EVENTS, **MARKETING_EVENTS, **ALERT_EVENTS,
+    **FULFILMENT_EVENTS, **AFTERSALES_EVENTS, **MARKETING_EVENTS, **ALERT_EVENTS, **REVIEW_EVENTS,
+    **MEMBER_EVENTS, **IDENTITY_EVENTS,
 }
 
 BehaviourEvent = Annotated[

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from transactional_api.accounts.contacts import public_email
 from transactional_api.accounts.models import User
 from transactional_api.catalog.models import Merchant
 from transactional_api.core.errors import Conflict, NotFound
@@ -120,7 +121,8 @@ def _seller(session: Session, merchant_id: str) -> dict:
 
 
 def _buyer(session: Session, order: Order) -> dict:
-    email = session.scalar(select(User.email).where(User.id == order.user_id))
+    # None for an account with no email (signed up by phone, or erased): accounts/contacts.py
+    email = public_email(session.scalar(select(User.email).where(User.id == order.user_id)))
     ship_to = order.ship_to or {}
     return {"user_id": order.user_id, "email": email, "name": ship_to.get("name"),
             "address": ship_to or None, "shipping_region": order.shipping_region}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from transactional_api.catalog import search_source as catalog_source
 from transactional_api.inventory import service as inventory
+from transactional_api.reviews import ratings as review_ratings
 from transactional_api.search import postgres_backend, sqlite_backend
 from transactional_api.search.models import (
     SearchDocument,
@@ -63,12 +64,13 @@ def replace(*, session: Session, product_ids: list[str]) -> int:
     lock(session)
     docs = catalog_source.documents(session=session, product_ids=ids)
     stock = in_stock(session=session, skus_by_product={d["id"]: d["sku_ids"] for d in docs})
+    rated = review_ratings.summaries(session=session, product_ids=[d["id"] for d in docs])
     for chunk in _chunks(ids):
         doomed = select(D.c.id).where(D.c.product_id.in_(chunk)).scalar_subquery()
         session.execute(delete(C).where(C.c.doc_id.in_(doomed)))
         session.execute(delete(L).where(L.c.doc_id.in_(doomed)))
         session.execute(delete(D).where(D.c.product_id.in_(chunk)))
-    _insert(session, docs, stock)
+    _insert(session, docs, stock, rated)
     return len(docs)
 
 
@@ -77,14 +79,16 @@ def replace_all(*, session: Session) -> list[dict]:
     lock(session)
     docs = catalog_source.documents(session=session, product_ids=None)
     stock = in_stock(session=session, skus_by_product={d["id"]: d["sku_ids"] for d in docs})
+    rated = review_ratings.summaries(session=session, product_ids=None)
     with backend(session).bulk(session):
         for table in (C, L, D):
             session.execute(delete(table))
-        _insert(session, docs, stock)
+        _insert(session, docs, stock, rated)
     return docs
 
 
-def _insert(session: Session, docs: list[dict], stock: dict[str, bool]) -> None:
+def _insert(session: Session, docs: list[dict], stock: dict[str, bool],
+            rated: dict[str, review_ratings.RatingSummary]) -> None:
     if not docs:
         return
     # Ids assigned here (under the write lock) so the side tables need no RETURNING.
@@ -92,6 +96,7 @@ def _insert(session: Session, docs: list[dict], stock: dict[str, bool]) -> None:
     rows, cats, labels = [], [], []
     facets_text: dict[tuple, str] = {}  # few brand x category x labels combinations
     for doc_id, d in enumerate(docs, start=next_id):
+        rating = rated.get(d["id"], review_ratings.EMPTY)
         key = (d["brand_name"], d["category_path"], *d["labels"])
         if key not in facets_text:
             facets_text[key] = index_text(d["brand_name"],
@@ -108,6 +113,7 @@ def _insert(session: Session, docs: list[dict], stock: dict[str, bool]) -> None:
             "min_price_cents": d["min_price_cents"], "max_price_cents": d["max_price_cents"],
             "currency": d["currency"], "in_stock": stock.get(d["id"], False),
             "sold_count": d["sold_count"], "listed_at": d["listed_at"],
+            "rating_count": rating.count, "rating_avg_centi": rating.average_centi or 0,
             "source_updated_at": d["updated_at"],
         })
         cats += [{"doc_id": doc_id, "depth": depth, "category_id": cid, "name": name[:120]}
@@ -139,6 +145,15 @@ def apply_stock(*, session: Session, flips: list[dict]) -> int:
         session.execute(update(D).where(D.c.product_id == bindparam("pid"))
                         .values(in_stock=bindparam("v")), flips)
     return len(flips)
+
+
+def apply_ratings(*, session: Session, product_id: str, rating_count: int,
+                  rating_avg_centi: int) -> int:
+    """Set one document's rating sort key (absent document: nothing to do); under the search
+    lock, so a rebuild of the same document cannot interleave."""
+    lock(session)
+    return session.execute(update(D).where(D.c.product_id == product_id).values(
+        rating_count=rating_count, rating_avg_centi=rating_avg_centi)).rowcount
 
 
 def indexed_versions(*, session: Session, product_ids: list[str]) -> dict[str, object]:

@@ -27,6 +27,7 @@ class SearchDocument(Base):
         Index("ix_search_documents_sold", "sold_count", "id"),
         Index("ix_search_documents_price", "min_price_cents", "id", "in_stock"),
         Index("ix_search_documents_listed_at", "listed_at", "id"),
+        Index("ix_search_documents_rating", "rating_avg_centi", "rating_count", "id"),
     )
     # Integer: the FTS5 rowid. Documents are rewritten whole, so it is not stable.
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -51,6 +52,10 @@ class SearchDocument(Base):
     in_stock: Mapped[bool] = mapped_column(Boolean)
     sold_count: Mapped[int] = mapped_column(BigInteger)
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Published reviews and 100 x their average stars (0 without reviews), from
+    # reviews/ratings.py: the rating sort, kept current by moderation itself.
+    rating_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    rating_avg_centi: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The product's updated_at when this document was built: the sync job's change test.
     source_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -41,7 +41,7 @@ D = SearchDocument.__table__
 C = SearchDocumentCategory.__table__
 L = SearchDocumentLabel.__table__
 
-SORTS = ("relevance", "price_asc", "price_desc", "newest", "bestselling")
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "bestselling", "rating")
 # Lower bounds of the price bands, in minor units; the last band is open-ended.
 PRICE_BANDS = (0, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000)
 FACET_SIZE = 20
@@ -128,7 +128,8 @@ def _statements(engine_name: str, text: bool, filters: tuple[str, ...], sort: st
     cols = [D.c.id, D.c.brand_id, D.c.merchant_id, _band(D.c.min_price_cents).label("band"),
             D.c.in_stock]
     if text:
-        cols += [D.c.sold_count, D.c.min_price_cents, D.c.listed_at, rank.label("rank")]
+        cols += [D.c.sold_count, D.c.min_price_cents, D.c.listed_at, D.c.rating_avg_centi,
+                 D.c.rating_count, rank.label("rank")]
     # Read by every branch below: both engines compute it once (and the hint says so).
     hits = select(*cols).select_from(source).where(*conds).cte("hits").prefix_with(
         "MATERIALIZED")
@@ -146,7 +147,8 @@ def _statements(engine_name: str, text: bool, filters: tuple[str, ...], sort: st
     return None, union_all(page, *branches)
 
 
-_SORT_KEYS = ("rank", "sold_count", "min_price_cents", "listed_at")
+_SORT_KEYS = ("rank", "sold_count", "min_price_cents", "listed_at", "rating_avg_centi",
+              "rating_count")
 
 
 def _page(source, conds: list, sort: str, limit, offset):
@@ -184,6 +186,8 @@ def _order(sort: str, rank, c) -> list:
         return [c.min_price_cents.desc(), c.id.desc()]
     if sort == "newest":
         return [c.listed_at.desc(), c.id.desc()]
+    if sort == "rating":  # best average first; among equals, the most reviewed
+        return [c.rating_avg_centi.desc(), c.rating_count.desc(), c.id.desc()]
     return [c.sold_count.desc(), c.id.desc()]  # bestselling; relevance without words
 
 

@@ -39,6 +39,13 @@ def reindex_products(*, session: Session, product_ids: list[str]) -> int:
     return indexer.replace(session=session, product_ids=list(product_ids))
 
 
+def update_ratings(*, session: Session, product_id: str, rating_count: int,
+                   rating_avg_centi: int) -> None:
+    """Reviews calls this in the moderation's transaction: the rating sort follows at once."""
+    indexer.apply_ratings(session=session, product_id=product_id, rating_count=rating_count,
+                          rating_avg_centi=rating_avg_centi)
+
+
 def reindex_all(*, session: Session) -> int:
     """Rebuild every document from the catalog, inside the caller's write transaction
     (after a bulk import); the sync job then resumes from where this left off."""

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from transactional_api.simulator.client import ApiClient, ApiError
+from transactional_api.simulator.reviews import Reviewer
 from transactional_api.simulator.visits import TrackedOrder
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Aftercare:
         self.returns = 0
         self.invoices = 0
         self.gifts = 0
+        self.reviewer = Reviewer(client, token, seed)
 
     def end_of_day(self, shipped: list[TrackedOrder], day_end: datetime) -> None:
         if not self.token:
@@ -38,6 +40,7 @@ class Aftercare:
             if current is None:
                 continue
             self._gift(current, day_end)
+            self.reviewer.consider(order, current, day_end)
             # the first delivered order always comes back, so every run shows a return
             if current["status"] == "delivered" and (
                     not self.returns or self.rng.random() < RETURN_SHARE):

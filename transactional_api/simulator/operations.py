@@ -19,10 +19,15 @@ SHIP_SHARE, INTERCEPT_SHARE = 0.75, 0.04
 
 
 class Operations:
-    def __init__(self, client: ApiClient, token: str | None, seed: int) -> None:
+    def __init__(self, client: ApiClient, token: str | None, seed: int,
+                 run_tag: str = "") -> None:
         self.client = client
         self.token = token
         self.rng = random.Random(f"admin:{seed}")
+        # Tracking numbers from the seed and the run's last day, not the server's random
+        # ids: the sandbox carrier derives a parcel's failed delivery attempt from the
+        # number, so one seed must ship the same numbers to get the same deliveries.
+        self.run_tag = run_tag or str(seed)
         self.shipped_count = 0  # parcels
         self.intercepted = 0
         self.carrier_events = 0
@@ -65,8 +70,10 @@ class Operations:
                            json={"to": step})
             parcels[sub["merchant_id"]].append(sub["id"])
         for subs in parcels.values():
+            number = f"SIM-{self.run_tag}-{self.shipped_count + 1:05d}"
             if self._call("/v1/admin/shipments", at, json={
-                    "sub_order_ids": subs, "carrier": "sandbox"}) is not None:
+                    "sub_order_ids": subs, "carrier": "sandbox",
+                    "tracking_number": number}) is not None:
                 self.shipped_count += 1
         if parcels:
             self.shipped_today.append(order)

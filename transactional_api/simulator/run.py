@@ -57,6 +57,7 @@ class SimulationSummary:
     still_pending: int
     requests: int
     elapsed_seconds: float
+    reviews: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,7 +136,8 @@ def simulate(
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
         record_campaign_costs(client, admin_token=admin_token, plan=plan, seed=seed)
         runner = VisitRunner(client, random.Random(f"events:{seed}"))
-        fulfilment = Operations(client, admin_token, seed)
+        fulfilment = Operations(client, admin_token, seed,
+                                run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
         _replay(plan, runner, fulfilment, aftercare, shoppers, progress)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
@@ -160,6 +162,7 @@ def simulate(
             reconciliation_mismatches=mismatches,
             still_pending=len(laggards), requests=client.requests_sent,
             elapsed_seconds=round(time.monotonic() - started, 2),
+            reviews=aftercare.reviewer.reviews,
         )
 
 

@@ -1,0 +1,1 @@
+"""Members: growth value, levels and points (issue 11)."""

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb
+from transactional_api.reviews import service
+from transactional_api.reviews.models import Review
+from transactional_api.reviews.ratings import RatingSummary
+from transactional_api.reviews.schemas import (
+    ModerationIn,
+    OwnReviewOut,
+    ProductReviewsOut,
+    RatingSummaryOut,
+    ReplyIn,
+    ReplyOut,
+    ReviewIn,
+    ReviewOut,
+    ReviewPage,
+)
+
+router = APIRouter(tags=["reviews"])
+IdPath = Annotated[str, Path(min_length=1, max_length=36)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def _reply(r: Review) -> ReplyOut | None:
+    return ReplyOut(text=r.reply_text, replied_at=r.replied_at) if r.reply_text else None
+
+
+def _public(r: Review) -> ReviewOut:
+    return ReviewOut(id=r.id, product_id=r.product_id, sku_id=r.sku_id, rating=r.rating,
+                     text=r.text, photo_urls=list(r.photo_urls or []), created_at=r.created_at,
+                     reply=_reply(r))
+
+
+def _full(r: Review) -> OwnReviewOut:
+    return OwnReviewOut(**_public(r).model_dump(), order_id=r.order_id,
+                        merchant_id=r.merchant_id, user_id=r.user_id, status=r.status,
+                        reject_reason=r.reject_reason, moderated_by=r.moderated_by,
+                        moderated_at=r.moderated_at)
+
+
+def _summary(s: RatingSummary) -> RatingSummaryOut:
+    return RatingSummaryOut(count=s.count, average=s.average, histogram=dict(s.histogram))
+
+
+@router.post("/v1/products/{product_id}/reviews", status_code=201, response_model=OwnReviewOut)
+def submit(product_id: IdPath, body: ReviewIn, db: Db, caller: CurrentCaller) -> OwnReviewOut:
+    """Review a SKU you bought and received (once per order line); it shows once an
+    operator publishes it."""
+    with db.begin():
+        review = service.submit(session=db, user_id=caller.id, product_id=product_id,
+                                order_id=body.order_id, sku_id=body.sku_id,
+                                rating=body.rating, text=body.text,
+                                photo_urls=body.photo_urls)
+        return _full(review)
+
+
+@router.get("/v1/products/{product_id}/reviews", response_model=ProductReviewsOut)
+def product_reviews(product_id: IdPath, db: ReadDb, limit: Limit = 20,
+                    offset: Offset = 0) -> ProductReviewsOut:
+    """Published reviews, newest first, with the product's rating summary."""
+    rows, summary = service.published(session=db, product_id=product_id, limit=limit,
+                                      offset=offset)
+    return ProductReviewsOut(items=[_public(r) for r in rows], total=summary.count,
+                             limit=limit, offset=offset, summary=_summary(summary))
+
+
+@router.get("/v1/me/reviews", response_model=ReviewPage)
+def my_reviews(db: ReadDb, caller: CurrentCaller, limit: Limit = 20,
+               offset: Offset = 0) -> ReviewPage:
+    """Your reviews in every state (a rejection says why), newest first."""
+    rows, total = service.own(session=db, user_id=caller.id, limit=limit, offset=offset)
+    return ReviewPage(items=[_full(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/v1/admin/reviews", response_model=ReviewPage)
+def admin_reviews(
+    db: ReadDb, _: AdminCaller,
+    status: Literal["pending", "published", "rejected"] | None = None,
+    product_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> ReviewPage:
+    """The moderation queue (status=pending) and every other review, oldest first."""
+    rows, total = service.for_operators(session=db, status=status, product_id=product_id,
+                                        limit=limit, offset=offset)
+    return ReviewPage(items=[_full(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.post("/v1/admin/reviews/{review_id}/moderation", response_model=OwnReviewOut)
+def moderate(review_id: IdPath, body: ModerationIn, db: Db,
+             caller: AdminCaller) -> OwnReviewOut:
+    """Publish or reject (with a reason) a pending review; any other move is 409."""
+    with db.begin():
+        return _full(service.moderate(session=db, review_id=review_id, actor_id=caller.id,
+                                      decision=body.decision, reason=body.reason))
+
+
+@router.post("/v1/admin/reviews/{review_id}/reply", response_model=OwnReviewOut)
+def reply(review_id: IdPath, body: ReplyIn, db: Db, caller: AdminCaller) -> OwnReviewOut:
+    """The shop's one public answer to a published review. Operators only for now: merchant
+    staff answering for their own products come with the RBAC work."""
+    with db.begin():
+        return _full(service.reply(session=db, review_id=review_id, actor_id=caller.id,
+                                   text=body.text))
