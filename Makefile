@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # Re-install whenever pyproject.toml changes; the stamp records the last install.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[test,spark]'
 	touch $@
 
 $(VENV): $(VENV)/.installed

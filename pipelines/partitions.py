@@ -1,20 +1,21 @@
 """Daily partitions: which days a run of the dbt build recomputes.
 
-A partition is a UTC day of occurred_at. A run for days [first, last] passes
-``--vars {run_from: first, run_to: last}`` to dbt, and each day-keyed incremental model
-replaces the days [first - lookback_days, last] (macros/incremental_window.sql), so events
-landing up to lookback_days late are counted in their day. A range of days (a backfill from
-the Dagster UI, or `flywheel pipeline run --from D1 --to D2`) is one run (single-run
-backfill policy): one dbt invocation, whatever the number of days.
+A partition is a UTC day of occurred_at. A run for days [first, last] gives dbt the window
+in the environment, FLYWHEEL_RUN_FROM=first and FLYWHEEL_RUN_TO=last (window_env), and each
+day-keyed incremental model replaces the days [first - lookback_days, last]
+(macros/incremental_window.sql), so events landing up to lookback_days late are counted in
+their day. Not in --vars: dbt parses the whole project again whenever --vars change, which
+a daily run cannot afford. A range of days (a backfill from the Dagster UI, or `flywheel
+pipeline run --from D1 --to D2`) is one run (single-run backfill policy): one dbt
+invocation, whatever the number of days.
 
-A full build (every model over every day, no vars) is a run tagged flywheel/full_build over
-the days the lake holds: Dagster needs partitions on a run of partitioned assets (their dbt
-tests report against them), dbt needs none.
+A full build (every model over every day, no window) is a run tagged flywheel/full_build
+over the days the lake holds: Dagster needs partitions on a run of partitioned assets (their
+dbt tests report against them), dbt needs none.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -57,11 +58,36 @@ def range_tags(first: str, last: str) -> dict[str, str]:
     }
 
 
-def dbt_build_args(run_vars: Mapping[str, str] | None) -> list[str]:
-    """`dbt build` for some days (run_vars: run_from/run_to) or, without, every day."""
+WINDOW_ENV = ("FLYWHEEL_RUN_FROM", "FLYWHEEL_RUN_TO")
+
+
+def window_env(window: Mapping[str, str] | None) -> dict[str, str]:
+    """dbt's environment for a run over window's days (run_from, run_to) or, without one,
+    every day: empty values, so a window left in the caller's environment cannot leak in."""
+    if not window:
+        return dict.fromkeys(WINDOW_ENV, "")
+    return {WINDOW_ENV[0]: window["run_from"], WINDOW_ENV[1]: window["run_to"]}
+
+
+# The generic tests a run with a window leaves to full builds: hundreds of them, each
+# costing dbt some ten milliseconds whatever the rows. It keeps the primary-key (unique),
+# composite-key, relationship, singular and custom tests; Dagster's own checks (paid orders
+# and GMV equal to the OLTP's, freshness) run after every build.
+FULL_BUILD_ONLY_TESTS = ("test_name:not_null", "test_name:accepted_values")
+
+
+def dbt_build_args(window: Mapping[str, str] | None = None, *,
+                   write_artifacts: bool = True) -> list[str]:
+    """`dbt build` as every run invokes it (the window travels in window_env): with a
+    window, without the FULL_BUILD_ONLY_TESTS. write_artifacts=False: no manifest.json
+    and run_results.json, and only warnings in dbt.log, for a caller that reads dbt's events
+    from its stdout (Dagster does): writing them and logging every query costs seconds a
+    run on a project of this size."""
     args = ["build"]
-    if run_vars:
-        args += ["--vars", json.dumps(dict(run_vars), sort_keys=True)]
+    if not write_artifacts:
+        args += ["--no-write-json", "--log-level-file", "warn"]
+    if window:
+        args += ["--exclude", " ".join(FULL_BUILD_ONLY_TESTS)]
     return args
 
 
@@ -69,8 +95,8 @@ def full_build_tags(first: str, last: str) -> dict[str, str]:
     return {**range_tags(first, last), FULL_BUILD_TAG: "true"}
 
 
-def window_vars(context: dg.AssetExecutionContext) -> dict[str, str] | None:
-    """dbt's run_from/run_to for this run's partitions; None for a full build."""
+def run_window(context: dg.AssetExecutionContext) -> dict[str, str] | None:
+    """run_from/run_to of this run's partitions; None for a full build."""
     if context.run.tags.get(FULL_BUILD_TAG) == "true":
         return None
     if not (context.has_partition_key or context.has_partition_key_range):

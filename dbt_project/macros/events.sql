@@ -60,10 +60,9 @@
     as a range on the column itself, so DuckDB can skip row groups (and Parquet files) by
     their min/max. -#}
 {% macro incremental_window_at(column) -%}
-    {%- if is_incremental() and var('run_from', none) is not none -%}
-        {%- set run_to = "cast('" ~ var('run_to', var('run_from')) ~ "' as date)" -%}
+    {%- if is_incremental() and run_window() is not none -%}
         {{ column }} >= cast({{ window_start() }} as timestamp)
-        and {{ column }} < cast({{ dbt.dateadd('day', 1, run_to) }} as timestamp)
+        and {{ column }} < cast({{ dbt.dateadd('day', 1, window_end()) }} as timestamp)
     {%- else -%}
         true
     {%- endif -%}

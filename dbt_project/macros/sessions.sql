@@ -22,10 +22,10 @@
     so a session starting on run_to is seen whole or seen to be too long. True on full
     builds. -#}
 {% macro session_read_window(column) -%}
-    {%- if is_incremental() and var('run_from', none) is not none -%}
+    {%- if is_incremental() and run_window() is not none -%}
         {%- set gap = var('session_inactivity_minutes', 30) | int -%}
         {%- set max_minutes = (var('session_max_hours', 24) | int) * 60 -%}
-        {%- set run_to = "cast('" ~ var('run_to', var('run_from')) ~ "' as timestamp)" -%}
+        {%- set run_to = "cast(" ~ window_end() ~ " as timestamp)" -%}
         {{ column }} >= {{ dbt.dateadd('minute', -1 * gap, 'cast(' ~ window_start() ~ ' as timestamp)') }}
         and {{ column }} < {{ dbt.dateadd('minute', 24 * 60 + max_minutes + gap, run_to) }}
     {%- else -%}

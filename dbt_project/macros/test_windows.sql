@@ -1,6 +1,6 @@
 {#- Tests of incremental models look at the days a daily run rebuilt: a test's `where`
-    may say __rebuilt_days(<day column>)__, which becomes [run_from - lookback_days, run_to]
-    on that column when run_from is set and true otherwise (a full build tests every day).
+    may say __rebuilt_days(<day column>)__, which becomes the run window's days on that
+    column, and true without a window (a full build tests every day).
     A daily run then does not re-test ten million rows it did not touch. dbt renders a
     test's config when it parses, before macros exist, so the token is expanded here, where
     dbt applies `where` at run time (dbt's own get_where_subquery, plus the expansion). -#}
@@ -21,11 +21,10 @@
 {%- endmacro %}
 
 
-{#- [run_from - lookback_days, run_to] on a day column, true without run_from. -#}
+{#- The run window (macros/incremental_window.sql) on a day column, true without one. -#}
 {% macro rebuilt_days_only(column) -%}
-    {%- if var('run_from', none) is not none -%}
-        ({{ column }} >= {{ window_start() }}
-        and {{ column }} <= cast('{{ var('run_to', var('run_from')) }}' as date))
+    {%- if run_window() is not none -%}
+        ({{ column }} >= {{ window_start() }} and {{ column }} <= {{ window_end() }})
     {%- else -%}
         true
     {%- endif -%}

@@ -1,8 +1,8 @@
 """The dbt project as assets: one asset per model, one asset check per dbt test.
 
-The assets are partitioned by day (pipelines/partitions.py): a run for some days passes
-them to dbt as run_from/run_to, and day-keyed incremental models recompute just those days
-(plus the lookback); a run without partitions is a full build.
+The assets are partitioned by day (pipelines/partitions.py): a run for some days gives them
+to dbt as its run window (FLYWHEEL_RUN_FROM/TO), and day-keyed incremental models recompute
+just those days (plus the lookback); a run without partitions is a full build.
 
 The manifest is produced when the definitions load if it is missing (a fresh clone has no
 target/), so `dagster dev`, `python -m pipelines.run` and the tests work without a build
@@ -27,7 +27,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipelines.partitions import DAILY, SINGLE_RUN, dbt_build_args, window_vars
+from pipelines.partitions import DAILY, SINGLE_RUN, dbt_build_args, run_window, window_env
+from pipelines.warehouse.engine import dbt_env, dbt_executable, publish_marts
 from transactional_api.config import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -40,18 +41,19 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=DBT_EXECUTABLE,
+        dbt_executable=dbt_executable(Settings(), DBT_EXECUTABLE),
     )
 
 
 def _stale(project: DbtProject) -> bool:
-    """True when there is no manifest or a model, macro or YAML file changed after it: a
+    """True when there is no manifest or a model, macro, test or YAML file changed after it: a
     stale manifest names tests the build no longer has, and the run fails on them."""
     if not project.manifest_path.exists():
         return True
     built = project.manifest_path.stat().st_mtime
     root = Path(project.project_dir)
-    sources = [root / "dbt_project.yml", *root.glob("models/**/*"), *root.glob("macros/**/*")]
+    sources = [root / "dbt_project.yml",
+               *(p for d in ("models", "macros", "tests") for p in root.glob(f"{d}/**/*"))]
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
 
@@ -59,14 +61,13 @@ def ensure_manifest(project: DbtProject) -> None:
     """`dbt parse` under `dagster dev` (to pick up edits) or when the manifest is missing or
     older than the project's files.
 
-    Parsing opens no warehouse, so whatever FLYWHEEL_WAREHOUSE_PATH is set does not matter.
+    Parsing opens no warehouse, but it runs in the runs' environment (warehouse_env): dbt
+    keeps its parse for the next invocation only while the profile's variables are the
+    same, and dagster-dbt hands this one to every run, which then skips parsing.
     """
     if os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project):
-        dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
-
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-ensure_manifest(dbt_project)
+        with warehouse_env():
+            dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 class FlywheelDbtTranslator(DagsterDbtTranslator):
@@ -75,19 +76,25 @@ class FlywheelDbtTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def warehouse_env() -> Iterator[None]:
+def warehouse_env(window: Mapping[str, str] | None = None) -> Iterator[None]:
     """Point dbt's profile at the warehouse the settings name (the profile's default is
-    relative to dbt_project/, which only matches the default var dir)."""
-    key = "FLYWHEEL_WAREHOUSE_PATH"
-    previous = os.environ.get(key)
-    os.environ[key] = str(Settings().resolved_warehouse_path)
+    relative to dbt_project/, which only matches the default var dir), and give it the run
+    window (none: every day; pipelines/partitions.py)."""
+    variables = {**dbt_env(Settings()), **window_env(window)}  # engine, lake, Spark's dir too
+    previous = {key: os.environ.get(key) for key in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = previous
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+ensure_manifest(dbt_project)
 
 
 @dbt_assets(
@@ -102,7 +109,12 @@ def warehouse_env() -> Iterator[None]:
 def flywheel_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Every asset that writes the warehouse has closed its connection by now (they run one
     # at a time), so dbt-duckdb can take the file lock.
-    run_vars = window_vars(context)
-    context.log.info(f"dbt build {'for ' + json.dumps(run_vars) if run_vars else 'of every day'}")
-    with warehouse_env():
-        yield from dbt.cli(dbt_build_args(run_vars), context=context).stream()
+    window = run_window(context)
+    context.log.info(f"dbt build {'for ' + json.dumps(window) if window else 'of every day'}")
+    with warehouse_env(window):
+        # Spark's marts are published from the run's manifest.json; on DuckDB nothing
+        # reads dbt's artifacts (Dagster takes its events from stdout).
+        spark = Settings().warehouse == "spark"
+        invocation = dbt.cli(dbt_build_args(window, write_artifacts=spark), context=context)
+        yield from invocation.stream()
+    publish_marts(Settings(), invocation.target_path)  # Spark's marts to their readers

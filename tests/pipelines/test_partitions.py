@@ -1,6 +1,5 @@
 """Daily partitions: which days a run asks dbt for, from the CLI, the sensor and schedule."""
 
-import json
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -18,7 +17,8 @@ from pipelines.partitions import (
     dbt_build_args,
     full_build_tags,
     range_tags,
-    window_vars,
+    run_window,
+    window_env,
 )
 from transactional_api.cli.main import build_parser
 from transactional_api.events import contract as c
@@ -49,28 +49,30 @@ def test_pipeline_run_refuses_bad_dates_before_running_anything(capsys):
     assert (args.run_from, args.run_to) == ("2025-03-01", "2025-03-04")
 
 
-def _captured_vars(tags: dict[str, str]) -> dict | None:
-    """window_vars as a partitioned asset sees them in a run with these tags."""
+def _captured_window(tags: dict[str, str]) -> dict | None:
+    """run_window as a partitioned asset sees it in a run with these tags."""
     seen = {}
 
     @dg.asset(partitions_def=DAILY, backfill_policy=SINGLE_RUN)
     def probe(context: dg.AssetExecutionContext) -> None:
-        seen["vars"] = window_vars(context)
+        seen["window"] = run_window(context)
 
     assert dg.materialize([probe], tags=tags).success
-    return seen["vars"]
+    return seen["window"]
 
 
-def test_a_range_of_days_becomes_run_from_and_run_to():
-    assert _captured_vars(range_tags("2025-03-01", "2025-03-03")) == {
-        "run_from": "2025-03-01", "run_to": "2025-03-03"}
-    assert _captured_vars(range_tags("2025-03-02", "2025-03-02")) == {
+def test_a_range_of_days_becomes_the_window_in_dbts_environment():
+    window = _captured_window(range_tags("2025-03-01", "2025-03-03"))
+    assert window == {"run_from": "2025-03-01", "run_to": "2025-03-03"}
+    assert window_env(window) == {"FLYWHEEL_RUN_FROM": "2025-03-01",
+                                  "FLYWHEEL_RUN_TO": "2025-03-03"}
+    assert _captured_window(range_tags("2025-03-02", "2025-03-02")) == {
         "run_from": "2025-03-02", "run_to": "2025-03-02"}
-    assert _captured_vars(full_build_tags("2025-03-01", "2025-03-03")) is None
-    assert dbt_build_args(None) == ["build"]
-    args = dbt_build_args({"run_from": "2025-03-01", "run_to": "2025-03-03"})
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"run_from": "2025-03-01", "run_to": "2025-03-03"}
+    assert _captured_window(full_build_tags("2025-03-01", "2025-03-03")) is None
+    # a full build blanks the variables, so a window left in the environment cannot leak in
+    assert window_env(None) == {"FLYWHEEL_RUN_FROM": "", "FLYWHEEL_RUN_TO": ""}
+    # never --vars: changed vars make dbt parse the whole project again
+    assert "--vars" not in dbt_build_args()
 
 
 def test_days_of_files_are_their_date_folders_clamped_to_the_partitions():
@@ -109,3 +111,14 @@ def test_the_hourly_schedule_runs_the_day_it_fires_on():
         request = schedule.evaluate_tick(ctx).run_requests[0]
     assert request.partition_key == "2025-03-04"
     assert date.fromisoformat(request.partition_key) >= date.fromisoformat(FIRST_DAY)
+
+
+
+def test_a_daily_run_leaves_the_not_null_and_accepted_values_tests_to_full_builds():
+    window = {"run_from": "2025-03-01", "run_to": "2025-03-01"}
+    assert dbt_build_args(window) == [
+        "build", "--exclude", "test_name:not_null test_name:accepted_values"]
+    assert dbt_build_args(None) == ["build"]  # a full build runs every test
+    # Dagster reads dbt's events from its stdout: no JSON artifacts, no debug log
+    assert dbt_build_args(None, write_artifacts=False) == [
+        "build", "--no-write-json", "--log-level-file", "warn"]

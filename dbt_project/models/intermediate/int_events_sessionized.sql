@@ -2,8 +2,8 @@
 -- session_date: a run recomputes the sessions starting in the window from the events around
 -- it (session_read_window), so a late event re-sessionises its day and a re-run gives the
 -- same rows; a session crossing midnight belongs to the day it started.
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='session_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', on_schema_change='fail',
+          **day_incremental_config('session_date')) }}
 
 {%- set gap_minutes = var('session_inactivity_minutes', 30) | int %}
 {%- set max_hours = var('session_max_hours', 24) | int %}

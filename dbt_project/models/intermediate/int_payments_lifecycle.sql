@@ -63,7 +63,7 @@ select
             when refund_due_at is not null then 'refund_due'
             when failed_at is not null then 'failed'
             else 'pending'
-        end as varchar
+        end as {{ dbt.type_string() }}
     ) as outcome,
     cast({{ seconds_between('started_at', 'paid_at') }} / 60.0 as double) as minutes_to_pay
 from payments

@@ -6,10 +6,10 @@ with refund_events as (
     select
         event_id,
         order_id,
-        json_extract_string(payload, '$.payment_id') as payment_id,
-        json_extract_string(payload, '$.amount_cents') as amount_cents,
-        json_extract_string(payload, '$.currency') as currency,
-        json_extract_string(payload, '$.reason') as reason,
+        {{ json_text('payload', 'payment_id') }} as payment_id,
+        {{ json_text('payload', 'amount_cents') }} as amount_cents,
+        {{ json_text('payload', 'currency') }} as currency,
+        {{ json_text('payload', 'reason') }} as reason,
         occurred_at
     from {{ ref('stg_flywheel__events') }}
     where event_type = 'payment_refund_due'

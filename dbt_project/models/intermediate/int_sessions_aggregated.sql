@@ -1,8 +1,8 @@
 -- One row per session that is not quarantined (definitions in _sessions.yml), before
 -- identity stitching: what the session's own events say. Incremental by session_date like
 -- int_events_sessionized, from which it reads the same window.
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='session_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', on_schema_change='fail',
+          **day_incremental_config('session_date')) }}
 
 {%- set min_seconds = var('engaged_session_min_seconds', 10) %}
 {%- set min_views = var('engaged_session_min_views', 2) | int %}

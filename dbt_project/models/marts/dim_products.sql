@@ -42,7 +42,7 @@ select
     skus.max_price_cents,
     cast(coalesce(skus.sku_count, 0) as bigint) as sku_count,
     products.created_at,
-    cast(coalesce(category_paths.category_path, categories.category_name) as varchar)
+    cast(coalesce(category_paths.category_path, categories.category_name) as {{ dbt.type_string() }})
         as category_path,
     products.merchant_id,
     merchants.merchant_name,
@@ -55,7 +55,7 @@ select
             when skus.first_kind = skus.last_kind then skus.first_kind
             else 'mixed'
         end
-        as varchar
+        as {{ dbt.type_string() }}
     ) as product_kind,
     products.labels,
     products.sold_count,

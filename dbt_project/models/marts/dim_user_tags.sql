@@ -11,7 +11,7 @@ reference as (
 per_user as (
     select
         orders.user_id,
-        date_diff('day', max(orders.paid_at), any_value(reference.as_of)) as recency_days,
+        {{ dbt.datediff('max(orders.paid_at)', 'any_value(reference.as_of)', 'day') }} as recency_days,
         count(*) as frequency,
         sum(orders.total_cents) as monetary_cents
     from orders
@@ -49,6 +49,6 @@ select
             when r_score = 2 then 'need_attention'
             else 'hibernating'
         end
-        as varchar
+        as {{ dbt.type_string() }}
     ) as rfm_segment
 from scored

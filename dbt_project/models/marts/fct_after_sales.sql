@@ -27,7 +27,7 @@ select
     cast(requests.exchanged_cents as bigint) as exchanged_cents,
     requests.closed_at,
     requests.resolution,
-    cast(case when requests.closed_at is null then 'open' else 'closed' end as varchar)
+    cast(case when requests.closed_at is null then 'open' else 'closed' end as {{ dbt.type_string() }})
         as request_status,
     orders.paid_at as order_paid_at,
     cast(

@@ -3,9 +3,8 @@
 -- each measure dated by its own day, and replaces them, so a re-run gives the same rows.
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='kpi_date',
     on_schema_change='append_new_columns',
+    **day_incremental_config('kpi_date'),
 ) }}
 
 with paid as (

@@ -21,7 +21,7 @@ days as (
 select
     days.session_date,
     cast(steps.step_order as integer) as step_order,
-    cast(steps.step as varchar) as step,
+    cast(steps.step as {{ dbt.type_string() }}) as step,
     cast(count(sessions.session_key) as bigint) as sessions
 from days
 cross join steps

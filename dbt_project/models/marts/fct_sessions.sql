@@ -1,20 +1,37 @@
 -- One row per session with its stitched person, touches and funnel (definitions in
--- _behaviour.yml). A table, not incremental: signing in today re-attributes a device's
--- sessions from any day, and the person's history decides new versus returning and the last
--- non-direct touch. The heavy per-event work stays incremental upstream.
+-- _behaviour.yml). Incremental by person: a session's person (stitching) and the person's
+-- history (new versus returning, last non-direct touch) can change rows of any day, so a
+-- run with a window recomputes every session of the people whose sessions changed
+-- (int_sessions_changed_people) and replaces their rows; a run without one, everyone.
+-- depends_on: {{ ref('int_sessions_changed_people') }}
+{{ config(on_schema_change='fail', **people_incremental_config()) }}
+
 {%- set lookback_days = var('last_touch_lookback_days', 90) | int %}
 {%- set person_window =
     "partition by person_key order by session_start_at, session_key "
     ~ "rows between unbounded preceding and current row" %}
 
-with sessions as (
+with identity_map as (
+    select anonymous_id, user_id
+    from {{ ref('int_identity_map') }}
+    where is_current
+),
+
+sessions as (
     select
         sessions.*,
         coalesce(sessions.user_id, identity_map.user_id) as stitched_user_id
     from {{ ref('int_sessions_aggregated') }} as sessions
-    left join {{ ref('int_identity_map') }} as identity_map
-        on identity_map.anonymous_id = sessions.visitor_key
-        and identity_map.is_current
+    left join identity_map on identity_map.anonymous_id = sessions.visitor_key
+    {%- if is_incremental() and run_window() is not none %}
+    -- The sessions that can be a changed person's: by their account, their device, or the
+    -- account their device is stitched to (the exact test follows in people).
+    where {{ changed_people_only('sessions.user_id') }}
+        or {{ changed_people_only('sessions.visitor_key') }}
+        or sessions.visitor_key in (
+            select anonymous_id from identity_map
+            where {{ changed_people_only('identity_map.user_id') }})
+    {%- endif %}
 ),
 
 people as (
@@ -23,6 +40,7 @@ people as (
         coalesce(stitched_user_id, visitor_key) as person_key,
         case when channel <> 'Direct' then session_start_at end as touch_at
     from sessions
+    where {{ changed_people_only('coalesce(stitched_user_id, visitor_key)') }}
 ),
 
 touches as (

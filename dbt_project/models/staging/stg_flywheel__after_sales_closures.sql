@@ -7,18 +7,18 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as closed_at,
-    cast({{ json_text('payload', 'request_id') }} as varchar) as request_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'sub_order_id') }} as varchar) as sub_order_id,
-    cast({{ json_text('payload', 'type') }} as varchar) as request_type,
-    cast({{ json_text('payload', 'reason_code') }} as varchar) as reason_code,
-    cast({{ json_text('payload', 'resolution') }} as varchar) as resolution,
+    cast({{ json_text('payload', 'request_id') }} as {{ dbt.type_string() }}) as request_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'sub_order_id') }} as {{ dbt.type_string() }}) as sub_order_id,
+    cast({{ json_text('payload', 'type') }} as {{ dbt.type_string() }}) as request_type,
+    cast({{ json_text('payload', 'reason_code') }} as {{ dbt.type_string() }}) as reason_code,
+    cast({{ json_text('payload', 'resolution') }} as {{ dbt.type_string() }}) as resolution,
     cast({{ json_text('payload', 'refunded_cents') }} as bigint) as refunded_cents,
     cast({{ json_text('payload', 'exchanged_cents') }} as bigint) as exchanged_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency,
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency,
     cast({{ json_text('payload', 'opened_at') }} as timestamp) as opened_at,
-    cast({{ json_text('payload', 'replacement_sub_order_id') }} as varchar)
+    cast({{ json_text('payload', 'replacement_sub_order_id') }} as {{ dbt.type_string() }})
         as replacement_sub_order_id
 from events

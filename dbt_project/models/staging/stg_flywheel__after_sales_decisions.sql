@@ -5,14 +5,14 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as decided_at,
-    cast({{ json_text('payload', 'request_id') }} as varchar) as request_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'sub_order_id') }} as varchar) as sub_order_id,
-    cast({{ json_text('payload', 'type') }} as varchar) as request_type,
-    cast({{ json_text('payload', 'reason_code') }} as varchar) as reason_code,
-    cast({{ json_text('payload', 'decision') }} as varchar) as decision,
-    cast({{ json_text('payload', 'reason') }} as varchar) as decision_reason,
-    cast({{ json_text('payload', 'actor_id') }} as varchar) as actor_user_id
+    cast({{ json_text('payload', 'request_id') }} as {{ dbt.type_string() }}) as request_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'sub_order_id') }} as {{ dbt.type_string() }}) as sub_order_id,
+    cast({{ json_text('payload', 'type') }} as {{ dbt.type_string() }}) as request_type,
+    cast({{ json_text('payload', 'reason_code') }} as {{ dbt.type_string() }}) as reason_code,
+    cast({{ json_text('payload', 'decision') }} as {{ dbt.type_string() }}) as decision,
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as decision_reason,
+    cast({{ json_text('payload', 'actor_id') }} as {{ dbt.type_string() }}) as actor_user_id
 from events

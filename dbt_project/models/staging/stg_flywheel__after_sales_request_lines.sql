@@ -17,11 +17,11 @@ lines as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as requested_at,
-    cast(request_id as varchar) as request_id,
-    cast(sub_order_id as varchar) as sub_order_id,
-    cast(line.sku_id as varchar) as sku_id,
+    cast(request_id as {{ dbt.type_string() }}) as request_id,
+    cast(sub_order_id as {{ dbt.type_string() }}) as sub_order_id,
+    cast(line.sku_id as {{ dbt.type_string() }}) as sku_id,
     cast(line.quantity as bigint) as quantity,
-    cast(line.warehouse_id as varchar) as warehouse_id
+    cast(line.warehouse_id as {{ dbt.type_string() }}) as warehouse_id
 from lines

@@ -7,16 +7,16 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as requested_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'request_id') }} as varchar) as request_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'sub_order_id') }} as varchar) as sub_order_id,
-    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
-    cast({{ json_text('payload', 'type') }} as varchar) as request_type,
-    cast({{ json_text('payload', 'reason_code') }} as varchar) as reason_code,
-    cast({{ json_text('payload', 'exchange_sku_id') }} as varchar) as exchange_sku_id,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'request_id') }} as {{ dbt.type_string() }}) as request_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'sub_order_id') }} as {{ dbt.type_string() }}) as sub_order_id,
+    cast({{ json_text('payload', 'merchant_id') }} as {{ dbt.type_string() }}) as merchant_id,
+    cast({{ json_text('payload', 'type') }} as {{ dbt.type_string() }}) as request_type,
+    cast({{ json_text('payload', 'reason_code') }} as {{ dbt.type_string() }}) as reason_code,
+    cast({{ json_text('payload', 'exchange_sku_id') }} as {{ dbt.type_string() }}) as exchange_sku_id,
     cast({{ json_text('payload', 'requested_cents') }} as bigint) as requested_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency
 from events

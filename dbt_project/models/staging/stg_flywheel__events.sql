@@ -8,8 +8,7 @@
 -- per reader would be most of a build.
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='occurred_date',
+    **day_incremental_config('occurred_date'),
 ) }}
 
 with deduplicated as (
@@ -17,23 +16,23 @@ with deduplicated as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
-    cast(event_type as varchar) as event_type,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
+    cast(event_type as {{ dbt.type_string() }}) as event_type,
     cast(schema_version as integer) as schema_version,
     cast(occurred_at as timestamp) as occurred_at,
     cast(occurred_at as date) as occurred_date,
-    cast(user_id as varchar) as user_id,
-    cast(anonymous_id as varchar) as anonymous_id,
-    cast(session_id as varchar) as session_id,
-    cast(utm_source as varchar) as utm_source,
-    cast(utm_medium as varchar) as utm_medium,
-    cast(utm_campaign as varchar) as utm_campaign,
-    cast(referrer as varchar) as referrer,
-    cast(device as varchar) as device,
-    cast(payload as json) as payload,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast(anonymous_id as {{ dbt.type_string() }}) as anonymous_id,
+    cast(session_id as {{ dbt.type_string() }}) as session_id,
+    cast(utm_source as {{ dbt.type_string() }}) as utm_source,
+    cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
+    cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
+    cast(referrer as {{ dbt.type_string() }}) as referrer,
+    cast(device as {{ dbt.type_string() }}) as device,
+    cast(payload as {{ type_json() }}) as payload,
     {{ json_text('payload', 'product_id') }} as product_id,
     {{ json_text('payload', 'sku_id') }} as sku_id,
     {{ json_text('payload', 'order_id') }} as order_id,
-    cast(_source_file as varchar) as source_file,
+    cast(_source_file as {{ dbt.type_string() }}) as source_file,
     cast(_ingested_at as timestamp) as ingested_at
 from deduplicated

@@ -5,14 +5,14 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as issued_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'invoice_id') }} as varchar) as invoice_id,
-    cast({{ json_text('payload', 'number') }} as varchar) as invoice_number,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'invoice_id') }} as {{ dbt.type_string() }}) as invoice_id,
+    cast({{ json_text('payload', 'number') }} as {{ dbt.type_string() }}) as invoice_number,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'merchant_id') }} as {{ dbt.type_string() }}) as merchant_id,
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency,
     cast({{ json_text('payload', 'subtotal_cents') }} as bigint) as subtotal_cents,
     cast({{ json_text('payload', 'discount_cents') }} as bigint) as discount_cents,
     cast({{ json_text('payload', 'shipping_cents') }} as bigint) as shipping_cents,

@@ -6,10 +6,10 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as changed_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'from_status') }} as varchar) as from_status,
-    cast({{ json_text('payload', 'to_status') }} as varchar) as to_status
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'from_status') }} as {{ dbt.type_string() }}) as from_status,
+    cast({{ json_text('payload', 'to_status') }} as {{ dbt.type_string() }}) as to_status
 from events

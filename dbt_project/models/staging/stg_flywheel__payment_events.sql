@@ -15,7 +15,7 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(
         case event_type
             when 'payment_started' then 'started'
@@ -24,15 +24,15 @@ select
             when 'order_paid' then 'paid'
             when 'payment_failed' then 'failed'
             when 'payment_refund_due' then 'refund_due'
-        end as varchar
+        end as {{ dbt.type_string() }}
     ) as payment_event,
     cast(occurred_at as timestamp) as occurred_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'payment_id') }} as varchar) as payment_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'channel') }} as varchar) as channel,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'payment_id') }} as {{ dbt.type_string() }}) as payment_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'channel') }} as {{ dbt.type_string() }}) as channel,
     cast({{ json_text('payload', 'amount_cents') }} as bigint) as amount_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency,
-    cast({{ json_text('payload', 'provider_reference') }} as varchar) as provider_reference,
-    cast({{ json_text('payload', 'reason') }} as varchar) as reason
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency,
+    cast({{ json_text('payload', 'provider_reference') }} as {{ dbt.type_string() }}) as provider_reference,
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as reason
 from events

@@ -4,13 +4,13 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as changed_at,
-    cast({{ json_text('payload', 'product_id') }} as varchar) as product_id,
-    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
-    cast({{ json_text('payload', 'from_status') }} as varchar) as from_status,
-    cast({{ json_text('payload', 'to_status') }} as varchar) as to_status,
-    cast({{ json_text('payload', 'action') }} as varchar) as action,
-    cast({{ json_text('payload', 'reason') }} as varchar) as reason,
-    cast(user_id as varchar) as actor_user_id
+    cast({{ json_text('payload', 'product_id') }} as {{ dbt.type_string() }}) as product_id,
+    cast({{ json_text('payload', 'merchant_id') }} as {{ dbt.type_string() }}) as merchant_id,
+    cast({{ json_text('payload', 'from_status') }} as {{ dbt.type_string() }}) as from_status,
+    cast({{ json_text('payload', 'to_status') }} as {{ dbt.type_string() }}) as to_status,
+    cast({{ json_text('payload', 'action') }} as {{ dbt.type_string() }}) as action,
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as reason,
+    cast(user_id as {{ dbt.type_string() }}) as actor_user_id
 from events

@@ -9,17 +9,17 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as detected_at,
-    cast({{ json_text('payload', 'run_id') }} as varchar) as run_id,
+    cast({{ json_text('payload', 'run_id') }} as {{ dbt.type_string() }}) as run_id,
     cast({{ json_text('payload', 'day') }} as date) as reconciled_date,
-    cast({{ json_text('payload', 'channel') }} as varchar) as channel,
-    cast({{ json_text('payload', 'kind') }} as varchar) as mismatch_kind,
-    cast({{ json_text('payload', 'transaction_kind') }} as varchar) as transaction_kind,
-    cast({{ json_text('payload', 'payment_id') }} as varchar) as payment_id,
-    cast({{ json_text('payload', 'provider_reference') }} as varchar) as provider_reference,
+    cast({{ json_text('payload', 'channel') }} as {{ dbt.type_string() }}) as channel,
+    cast({{ json_text('payload', 'kind') }} as {{ dbt.type_string() }}) as mismatch_kind,
+    cast({{ json_text('payload', 'transaction_kind') }} as {{ dbt.type_string() }}) as transaction_kind,
+    cast({{ json_text('payload', 'payment_id') }} as {{ dbt.type_string() }}) as payment_id,
+    cast({{ json_text('payload', 'provider_reference') }} as {{ dbt.type_string() }}) as provider_reference,
     cast({{ json_text('payload', 'ledger_amount_cents') }} as bigint) as ledger_amount_cents,
     cast({{ json_text('payload', 'statement_amount_cents') }} as bigint)
         as statement_amount_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency
 from events

@@ -5,11 +5,11 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as completed_at,
-    cast({{ json_text('payload', 'run_id') }} as varchar) as run_id,
+    cast({{ json_text('payload', 'run_id') }} as {{ dbt.type_string() }}) as run_id,
     cast({{ json_text('payload', 'day') }} as date) as reconciled_date,
-    cast({{ json_text('payload', 'channel') }} as varchar) as channel,
+    cast({{ json_text('payload', 'channel') }} as {{ dbt.type_string() }}) as channel,
     cast({{ json_text('payload', 'ledger_entries') }} as bigint) as ledger_entries,
     cast({{ json_text('payload', 'statement_entries') }} as bigint) as statement_entries,
     cast({{ json_text('payload', 'mismatches') }} as bigint) as mismatches

@@ -7,15 +7,15 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as refunded_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'refund_id') }} as varchar) as refund_id,
-    cast({{ json_text('payload', 'payment_id') }} as varchar) as payment_id,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'channel') }} as varchar) as channel,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'refund_id') }} as {{ dbt.type_string() }}) as refund_id,
+    cast({{ json_text('payload', 'payment_id') }} as {{ dbt.type_string() }}) as payment_id,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'channel') }} as {{ dbt.type_string() }}) as channel,
     cast({{ json_text('payload', 'amount_cents') }} as bigint) as amount_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency,
-    cast({{ json_text('payload', 'reason') }} as varchar) as reason,
-    cast({{ json_text('payload', 'provider_reference') }} as varchar) as provider_reference
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency,
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as reason,
+    cast({{ json_text('payload', 'provider_reference') }} as {{ dbt.type_string() }}) as provider_reference
 from events

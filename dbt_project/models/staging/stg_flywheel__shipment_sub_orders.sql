@@ -17,10 +17,10 @@ links as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as shipped_at,
-    cast(shipment_id as varchar) as shipment_id,
-    cast(sub_order_id as varchar) as sub_order_id,
-    cast(carrier as varchar) as carrier,
-    cast(tracking_number as varchar) as tracking_number
+    cast(shipment_id as {{ dbt.type_string() }}) as shipment_id,
+    cast(sub_order_id as {{ dbt.type_string() }}) as sub_order_id,
+    cast(carrier as {{ dbt.type_string() }}) as carrier,
+    cast(tracking_number as {{ dbt.type_string() }}) as tracking_number
 from links

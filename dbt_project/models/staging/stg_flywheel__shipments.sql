@@ -6,13 +6,13 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as shipped_at,
-    cast(user_id as varchar) as user_id,
-    cast({{ json_text('payload', 'shipment_id') }} as varchar) as shipment_id,
-    cast({{ json_text('payload', 'carrier') }} as varchar) as carrier,
-    cast({{ json_text('payload', 'tracking_number') }} as varchar) as tracking_number,
-    cast({{ json_text('payload', 'merchant_id') }} as varchar) as merchant_id,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
+    cast({{ json_text('payload', 'shipment_id') }} as {{ dbt.type_string() }}) as shipment_id,
+    cast({{ json_text('payload', 'carrier') }} as {{ dbt.type_string() }}) as carrier,
+    cast({{ json_text('payload', 'tracking_number') }} as {{ dbt.type_string() }}) as tracking_number,
+    cast({{ json_text('payload', 'merchant_id') }} as {{ dbt.type_string() }}) as merchant_id,
     cast({{ json_text('payload', 'merged') }} as boolean) as is_merged,
-    cast({{ json_text('payload', 'shipping_region') }} as varchar) as shipping_region
+    cast({{ json_text('payload', 'shipping_region') }} as {{ dbt.type_string() }}) as shipping_region
 from events

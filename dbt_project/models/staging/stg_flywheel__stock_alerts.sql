@@ -5,10 +5,10 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as alerted_at,
-    cast({{ json_text('payload', 'sku_id') }} as varchar) as sku_id,
-    cast({{ json_text('payload', 'warehouse_id') }} as varchar) as warehouse_id,
+    cast({{ json_text('payload', 'sku_id') }} as {{ dbt.type_string() }}) as sku_id,
+    cast({{ json_text('payload', 'warehouse_id') }} as {{ dbt.type_string() }}) as warehouse_id,
     cast({{ json_text('payload', 'sellable') }} as bigint) as sellable_units,
     cast({{ json_text('payload', 'safety_stock') }} as bigint) as safety_stock
 from events

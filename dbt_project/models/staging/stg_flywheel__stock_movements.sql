@@ -5,15 +5,15 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast({{ json_text('payload', 'movement_id') }} as bigint) as movement_id,
     cast(occurred_at as timestamp) as moved_at,
-    cast({{ json_text('payload', 'sku_id') }} as varchar) as sku_id,
-    cast({{ json_text('payload', 'warehouse_id') }} as varchar) as warehouse_id,
+    cast({{ json_text('payload', 'sku_id') }} as {{ dbt.type_string() }}) as sku_id,
+    cast({{ json_text('payload', 'warehouse_id') }} as {{ dbt.type_string() }}) as warehouse_id,
     cast({{ json_text('payload', 'on_hand_delta') }} as bigint) as on_hand_delta,
     cast({{ json_text('payload', 'reserved_delta') }} as bigint) as reserved_delta,
-    cast({{ json_text('payload', 'reason') }} as varchar) as reason,
-    cast({{ json_text('payload', 'order_id') }} as varchar) as order_id,
-    cast({{ json_text('payload', 'reservation_id') }} as varchar) as reservation_id,
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as reason,
+    cast({{ json_text('payload', 'order_id') }} as {{ dbt.type_string() }}) as order_id,
+    cast({{ json_text('payload', 'reservation_id') }} as {{ dbt.type_string() }}) as reservation_id,
     cast(_ingested_at as timestamp) as ingested_at
 from events

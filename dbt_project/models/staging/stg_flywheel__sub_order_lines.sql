@@ -22,14 +22,14 @@ lines as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as created_at,
-    cast(sub_order_id as varchar) as sub_order_id,
-    cast(order_id as varchar) as order_id,
-    cast(line.sku_id as varchar) as sku_id,
-    cast(line.product_id as varchar) as product_id,
+    cast(sub_order_id as {{ dbt.type_string() }}) as sub_order_id,
+    cast(order_id as {{ dbt.type_string() }}) as order_id,
+    cast(line.sku_id as {{ dbt.type_string() }}) as sku_id,
+    cast(line.product_id as {{ dbt.type_string() }}) as product_id,
     cast(line.quantity as bigint) as quantity,
-    cast(currency as varchar) as currency,
+    cast(currency as {{ dbt.type_string() }}) as currency,
     cast(line.list_price_cents as bigint) as list_price_cents,
     cast(line.unit_price_cents as bigint) as unit_price_cents,
     cast(line.discount_cents as bigint) as discount_cents,

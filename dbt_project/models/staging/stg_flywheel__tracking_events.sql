@@ -7,15 +7,15 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as tracked_at,
     cast({{ json_text('payload', 'received_at') }} as timestamp) as received_at,
-    cast({{ json_text('payload', 'shipment_id') }} as varchar) as shipment_id,
-    cast({{ json_text('payload', 'carrier') }} as varchar) as carrier,
-    cast({{ json_text('payload', 'tracking_number') }} as varchar) as tracking_number,
-    cast({{ json_text('payload', 'carrier_event_id') }} as varchar) as carrier_event_id,
-    cast({{ json_text('payload', 'status') }} as varchar) as tracking_status,
-    cast({{ json_text('payload', 'location') }} as varchar) as location,
+    cast({{ json_text('payload', 'shipment_id') }} as {{ dbt.type_string() }}) as shipment_id,
+    cast({{ json_text('payload', 'carrier') }} as {{ dbt.type_string() }}) as carrier,
+    cast({{ json_text('payload', 'tracking_number') }} as {{ dbt.type_string() }}) as tracking_number,
+    cast({{ json_text('payload', 'carrier_event_id') }} as {{ dbt.type_string() }}) as carrier_event_id,
+    cast({{ json_text('payload', 'status') }} as {{ dbt.type_string() }}) as tracking_status,
+    cast({{ json_text('payload', 'location') }} as {{ dbt.type_string() }}) as location,
     cast({{ json_text('payload', 'applied') }} as boolean) as is_applied,
-    cast({{ json_text('payload', 'shipment_status') }} as varchar) as shipment_status
+    cast({{ json_text('payload', 'shipment_status') }} as {{ dbt.type_string() }}) as shipment_status
 from events

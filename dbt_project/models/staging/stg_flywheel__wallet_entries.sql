@@ -7,11 +7,11 @@ with events as (
 )
 
 select
-    cast(event_id as varchar) as event_id,
+    cast(event_id as {{ dbt.type_string() }}) as event_id,
     cast(occurred_at as timestamp) as recorded_at,
-    cast(user_id as varchar) as user_id,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
     cast({{ json_text('payload', 'entry_id') }} as bigint) as entry_id,
-    cast({{ json_text('payload', 'kind') }} as varchar) as entry_kind,
+    cast({{ json_text('payload', 'kind') }} as {{ dbt.type_string() }}) as entry_kind,
     cast({{ json_text('payload', 'amount_cents') }} as bigint) as amount_cents,
     cast(
         case {{ json_text('payload', 'kind') }}
@@ -19,9 +19,9 @@ select
             else cast({{ json_text('payload', 'amount_cents') }} as bigint)
         end as bigint
     ) as signed_amount_cents,
-    cast({{ json_text('payload', 'currency') }} as varchar) as currency,
+    cast({{ json_text('payload', 'currency') }} as {{ dbt.type_string() }}) as currency,
     cast({{ json_text('payload', 'balance_after_cents') }} as bigint) as balance_after_cents,
-    cast({{ json_text('payload', 'reason') }} as varchar) as reason,
-    cast({{ json_text('payload', 'payment_id') }} as varchar) as payment_id,
-    cast({{ json_text('payload', 'refund_id') }} as varchar) as refund_id
+    cast({{ json_text('payload', 'reason') }} as {{ dbt.type_string() }}) as reason,
+    cast({{ json_text('payload', 'payment_id') }} as {{ dbt.type_string() }}) as payment_id,
+    cast({{ json_text('payload', 'refund_id') }} as {{ dbt.type_string() }}) as refund_id
 from events

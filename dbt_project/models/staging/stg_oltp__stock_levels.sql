@@ -1,7 +1,7 @@
 -- Stock per SKU and location at snapshot time. Sellable units are on_hand - reserved.
 select
-    cast(sku_id as varchar) as sku_id,
-    cast(warehouse_id as varchar) as warehouse_id,
+    cast(sku_id as {{ dbt.type_string() }}) as sku_id,
+    cast(warehouse_id as {{ dbt.type_string() }}) as warehouse_id,
     cast(on_hand as bigint) as on_hand,
     cast(reserved as bigint) as reserved,
     cast(on_hand - reserved as bigint) as sellable,

@@ -1,15 +1,15 @@
 -- Sub-orders as the OLTP holds them now (the event-built history is fct_sub_orders).
 select
-    cast(id as varchar) as sub_order_id,
-    cast(order_id as varchar) as order_id,
+    cast(id as {{ dbt.type_string() }}) as sub_order_id,
+    cast(order_id as {{ dbt.type_string() }}) as order_id,
     cast(seq as integer) as seq,
-    cast(merchant_id as varchar) as merchant_id,
-    cast(warehouse_id as varchar) as warehouse_id,
-    cast(kind as varchar) as sub_order_kind,
-    cast(status as varchar) as status,
+    cast(merchant_id as {{ dbt.type_string() }}) as merchant_id,
+    cast(warehouse_id as {{ dbt.type_string() }}) as warehouse_id,
+    cast(kind as {{ dbt.type_string() }}) as sub_order_kind,
+    cast(status as {{ dbt.type_string() }}) as status,
     cast(paused as boolean) as is_paused,
-    cast(hold_reason as varchar) as hold_reason,
-    cast(currency as varchar) as currency,
+    cast(hold_reason as {{ dbt.type_string() }}) as hold_reason,
+    cast(currency as {{ dbt.type_string() }}) as currency,
     cast(subtotal_cents as bigint) as subtotal_cents,
     cast(coalesce(discount_cents, 0) as bigint) as discount_cents,
     cast(coalesce(shipping_cents, 0) as bigint) as shipping_cents,
@@ -23,5 +23,5 @@ select
     cast(delivered_at as timestamp) as delivered_at,
     cast(completed_at as timestamp) as completed_at,
     cast(cancelled_at as timestamp) as cancelled_at,
-    cast(cancel_reason as varchar) as cancel_reason
+    cast(cancel_reason as {{ dbt.type_string() }}) as cancel_reason
 from {{ source('oltp', 'sub_orders') }}

@@ -1,9 +1,9 @@
 -- Warehouses and stores; regions are the shipping regions served ("*" serves every region).
 select
-    cast(id as varchar) as warehouse_id,
-    cast(code as varchar) as warehouse_code,
-    cast(name as varchar) as warehouse_name,
-    cast(kind as varchar) as warehouse_kind,
+    cast(id as {{ dbt.type_string() }}) as warehouse_id,
+    cast(code as {{ dbt.type_string() }}) as warehouse_code,
+    cast(name as {{ dbt.type_string() }}) as warehouse_name,
+    cast(kind as {{ dbt.type_string() }}) as warehouse_kind,
     {{ json_string_list('regions') }} as regions,
     cast(priority as integer) as priority,
     cast(active as boolean) as is_active,

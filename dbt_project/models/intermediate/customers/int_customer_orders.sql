@@ -19,8 +19,8 @@ given_back as (
 )
 
 select
-    cast(paid.order_id as varchar) as order_id,
-    cast(paid.user_id as varchar) as user_id,
+    cast(paid.order_id as {{ dbt.type_string() }}) as order_id,
+    cast(paid.user_id as {{ dbt.type_string() }}) as user_id,
     paid.paid_at,
     cast(paid.paid_date as date) as paid_date,
     cast(paid.total_cents as bigint) as gmv_cents,

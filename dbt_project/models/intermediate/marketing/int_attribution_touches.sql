@@ -1,7 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='conversion_date',
+    **day_incremental_config('conversion_date'),
 ) }}
 {#- Conversion paths: each paid order with the sessions of its buyer that started in the
     var('attribution_lookback_days') days up to its payment (the order's paid_at, as GMV is
@@ -35,7 +34,7 @@ sessions as (
         utm_campaign
     from {{ ref('fct_sessions') }}
     where {{ var('attribution_user_column', 'user_id') }} is not null
-    {%- if is_incremental() and var('run_from', none) is not none %}
+    {%- if is_incremental() and run_window() is not none %}
         and session_start_at >= {{ dbt.dateadd('day', -1 * lookback, window_start()) }}
     {%- endif %}
 ),

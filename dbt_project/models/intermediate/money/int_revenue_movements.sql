@@ -106,12 +106,12 @@ movements as (
 )
 
 select
-    cast(movement_key as varchar) as movement_key,
-    cast(movement_kind as varchar) as movement_kind,
+    cast(movement_key as {{ dbt.type_string() }}) as movement_key,
+    cast(movement_kind as {{ dbt.type_string() }}) as movement_kind,
     cast(movement_date as date) as movement_date,
-    cast(order_id as varchar) as order_id,
-    cast(currency as varchar) as currency,
-    cast(channel as varchar) as channel,
+    cast(order_id as {{ dbt.type_string() }}) as order_id,
+    cast(currency as {{ dbt.type_string() }}) as currency,
+    cast(channel as {{ dbt.type_string() }}) as channel,
     cast(paid_orders as bigint) as paid_orders,
     cast(gross_cents as bigint) as gross_cents,
     cast(discount_cents as bigint) as discount_cents,

@@ -3,8 +3,8 @@
 -- latest account seen on a device is its current one (is_current). Incremental by merging:
 -- the window's pairs are combined with the stored pairs of the same anonymous ids through
 -- min/max, which gives the same rows however often a day is re-run or an event is late.
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='anonymous_id', on_schema_change='fail') }}
+-- (On Spark a table rebuilt in full: macros/cross_engine/incremental_config.sql.)
+{{ config(on_schema_change='fail', **keyed_incremental_config('anonymous_id')) }}
 
 with window_links as (
     select
@@ -16,7 +16,7 @@ with window_links as (
     where anonymous_id is not null
         and user_id is not null
         and event_type in ({{ quoted_list(var('session_event_types')) }})
-        {%- if is_incremental() and var('run_from', none) is not none %}
+        {%- if is_incremental() and run_window() is not none %}
         and occurred_at >= cast({{ window_start() }} as timestamp)
         {%- endif %}
     group by anonymous_id, user_id

@@ -1,10 +1,18 @@
 -- One row per person (a stitched account, else an anonymous visitor) with their first touch
--- (definitions in _behaviour.yml).
-with sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
+-- (definitions in _behaviour.yml). Incremental by person like fct_sessions: a run with a
+-- window replaces the rows of the people whose sessions changed.
+-- depends_on: {{ ref('int_sessions_changed_people') }}
+{{ config(on_schema_change='fail', **people_incremental_config()) }}
 
-totals as (
+{%- set first_session = {
+    'session_key': 'first_session_key', 'session_date': 'first_session_date',
+    'traffic_source': 'first_touch_source', 'traffic_medium': 'first_touch_medium',
+    'traffic_campaign': 'first_touch_campaign', 'channel': 'first_touch_channel',
+    'landing_page': 'first_landing_page', 'device': 'first_device'} %}
+
+-- One pass over the sessions: the totals, and the first session's attributes (exactly one
+-- session per person has person_session_number 1), without joining the sessions back.
+with people as (
     select
         person_key,
         max(stitched_user_id) as stitched_user_id,
@@ -13,29 +21,26 @@ totals as (
         sum(case when is_engaged then 1 else 0 end) as engaged_sessions,
         sum(case when reached_order_paid then 1 else 0 end) as converted_sessions,
         min(session_start_at) as first_seen_at,
-        max(session_end_at) as last_seen_at
-    from sessions
+        max(session_end_at) as last_seen_at,
+        {%- for column, name in first_session.items() %}
+        max(case when person_session_number = 1 then {{ column }} end) as {{ name }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ ref('fct_sessions') }}
+    where {{ changed_people_only('person_key') }}
     group by person_key
 )
 
 select
-    totals.person_key,
-    totals.stitched_user_id,
-    cast(totals.visitors as bigint) as visitors,
-    cast(totals.sessions as bigint) as sessions,
-    cast(totals.engaged_sessions as bigint) as engaged_sessions,
-    cast(totals.converted_sessions as bigint) as converted_sessions,
-    totals.first_seen_at,
-    totals.last_seen_at,
-    first_session.session_key as first_session_key,
-    first_session.session_date as first_session_date,
-    first_session.traffic_source as first_touch_source,
-    first_session.traffic_medium as first_touch_medium,
-    first_session.traffic_campaign as first_touch_campaign,
-    first_session.channel as first_touch_channel,
-    first_session.landing_page as first_landing_page,
-    first_session.device as first_device
-from totals
-inner join sessions as first_session
-    on first_session.person_key = totals.person_key
-    and first_session.person_session_number = 1
+    person_key,
+    stitched_user_id,
+    cast(visitors as bigint) as visitors,
+    cast(sessions as bigint) as sessions,
+    cast(engaged_sessions as bigint) as engaged_sessions,
+    cast(converted_sessions as bigint) as converted_sessions,
+    first_seen_at,
+    last_seen_at,
+    {%- for name in first_session.values() %}
+    {{ name }}{{ "," if not loop.last }}
+    {%- endfor %}
+from people

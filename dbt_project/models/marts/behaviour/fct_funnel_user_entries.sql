@@ -1,11 +1,20 @@
 -- User funnel entries (definitions in _behaviour.yml): a person enters on each day they view
 -- a product, at that day's first product view, and converts through the later steps in order
 -- within var('funnel_conversion_window_days') of entering, across sessions and devices.
+-- Incremental by person like fct_sessions: an entry depends on its person's sessions only,
+-- so a run with a window replaces the entries of the people whose sessions changed.
+-- depends_on: {{ ref('int_sessions_changed_people') }}
+{{ config(on_schema_change='fail', **people_incremental_config()) }}
 {%- set steps = funnel_steps() %}
 {%- set window_days = var('funnel_conversion_window_days', 14) | int %}
 
+-- Only the columns used: read twice, the CTE is materialised.
 with sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select
+        session_key, person_key, stitched_user_id, session_date, product_view_at, channel,
+        device, visitor_type
+    from {{ ref('fct_sessions') }}
+    where {{ changed_people_only('person_key') }}
 ),
 
 first_views as (

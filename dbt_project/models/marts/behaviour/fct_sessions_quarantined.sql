@@ -1,7 +1,7 @@
 -- Sessions longer than var('session_max_hours'): kept here for a person to look at (a bot,
 -- a kiosk, a client with a stuck clock), out of fct_sessions and every funnel and KPI.
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='session_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', on_schema_change='fail',
+          **day_incremental_config('session_date')) }}
 
 with events as (
     select *

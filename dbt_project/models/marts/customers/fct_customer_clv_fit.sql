@@ -1,7 +1,7 @@
 -- The BG/NBD and Gamma-Gamma fit behind fct_customer_lifetime_value, one row.
 select
     cast(as_of_date as date) as as_of_date,
-    cast(fit_status as varchar) as fit_status,
+    cast(fit_status as {{ dbt.type_string() }}) as fit_status,
     cast(customers as bigint) as customers,
     cast(repeat_customers as bigint) as repeat_customers,
     cast(bgnbd_r as double) as bgnbd_r,

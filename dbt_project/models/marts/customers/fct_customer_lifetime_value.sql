@@ -21,7 +21,7 @@ fit as (
 )
 
 select
-    cast(history.user_id as varchar) as user_id,
+    cast(history.user_id as {{ dbt.type_string() }}) as user_id,
     cast(fit.as_of_date as date) as as_of_date,
     cast(history.first_paid_date as date) as first_paid_date,
     cast(history.last_paid_date as date) as last_paid_date,
@@ -34,7 +34,7 @@ select
     cast(predicted.expected_purchases_12m as double) as expected_purchases_12m,
     cast(round(predicted.expected_spend_cents) as bigint) as expected_spend_cents,
     cast(predicted.predicted_clv_12m_cents as bigint) as predicted_clv_12m_cents,
-    cast(fit.fit_status as varchar) as clv_model_status
+    cast(fit.fit_status as {{ dbt.type_string() }}) as clv_model_status
 from history
 inner join {{ ref('int_customers_clv_predicted') }} as predicted
     on history.user_id = predicted.user_id

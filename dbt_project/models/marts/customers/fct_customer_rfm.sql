@@ -70,7 +70,7 @@ segmented as (
 )
 
 select
-    cast(user_id as varchar) as user_id,
+    cast(user_id as {{ dbt.type_string() }}) as user_id,
     cast(as_of_date as date) as as_of_date,
     cast(first_paid_date as date) as first_paid_date,
     cast(last_paid_date as date) as last_paid_date,
@@ -81,7 +81,7 @@ select
     f_score,
     m_score,
     fm_score,
-    cast(rfm_segment as varchar) as rfm_segment,
+    cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
     cast(
         case rfm_segment
             when 'champions' then 'Champions'
@@ -97,6 +97,6 @@ select
             when 'hibernating' then 'Hibernating'
             else 'Lost'
         end
-        as varchar
+        as {{ dbt.type_string() }}
     ) as rfm_segment_name
 from segmented

@@ -1,8 +1,7 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='revenue_date',
     on_schema_change='append_new_columns',
+    **day_incremental_config('revenue_date'),
 ) }}
 -- GMV against net revenue per UTC day and currency, every part kept apart (see
 -- int_revenue_movements): gross - discounts + shipping + tax = GMV, and GMV - refunds -

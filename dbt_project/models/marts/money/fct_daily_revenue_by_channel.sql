@@ -1,8 +1,7 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='revenue_date',
     on_schema_change='append_new_columns',
+    **day_incremental_config('revenue_date'),
 ) }}
 -- fct_daily_revenue split by payment channel, with the channel's payment attempts of the
 -- day (fct_payments_by_channel) beside its money: summed over channels, every money column

@@ -49,6 +49,6 @@ select
             when (cumulative_cents - revenue_cents) * 100 < total_cents * 95 then 'B'
             else 'C'
         end
-        as varchar
+        as {{ dbt.type_string() }}
     ) as abc_class
 from cumulated

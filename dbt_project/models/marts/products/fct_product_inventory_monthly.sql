@@ -58,7 +58,7 @@ keys as (
 select
     keys.period_month,
     keys.sku_id,
-    cast(coalesce(stock.product_id, sales.product_id) as varchar) as product_id,
+    cast(coalesce(stock.product_id, sales.product_id) as {{ dbt.type_string() }}) as product_id,
     cast(coalesce(sales.units_sold, 0) as bigint) as units_sold,
     cast(stock.period_days as bigint) as period_days,
     cast(cast(stock.on_hand_days as double) / stock.period_days as double) as avg_on_hand,

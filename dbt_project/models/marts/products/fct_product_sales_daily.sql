@@ -1,8 +1,7 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='sales_date',
     on_schema_change='append_new_columns',
+    **day_incremental_config('sales_date'),
 ) }}
 -- Units and revenue per SKU, UTC day and currency, from the lines of paid orders. Keyed by
 -- the day of payment, so a run recomputes whole days of the incremental window.

@@ -1,8 +1,7 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='activity_date',
     on_schema_change='append_new_columns',
+    **day_incremental_config('activity_date'),
 ) }}
 -- Product detail views (product_view events) against purchases of the product, per product
 -- and UTC day. A day with views and no purchase, or purchases and no view, still gets a row.

@@ -61,9 +61,9 @@ measured as (
 
 select
     measured.sku_id,
-    cast(measured.product_id as varchar) as product_id,
-    cast(catalog_products.product_name as varchar) as product_name,
-    cast(skus.sku_name as varchar) as sku_name,
+    cast(measured.product_id as {{ dbt.type_string() }}) as product_id,
+    cast(catalog_products.product_name as {{ dbt.type_string() }}) as product_name,
+    cast(skus.sku_name as {{ dbt.type_string() }}) as sku_name,
     cast(measured.as_of_date as date) as as_of_date,
     cast(measured.on_hand as bigint) as on_hand,
     cast(measured.first_stocked_date as date) as first_stocked_date,
