@@ -28,6 +28,7 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "ratings.py", title="Ratings", icon=":material/star:"),
         st.Page(PAGES_DIR / "customers.py", title="Customers", icon=":material/groups:"),
         st.Page(PAGES_DIR / "members.py", title="Members", icon=":material/loyalty:"),
+        st.Page(PAGES_DIR / "tags.py", title="Tags", icon=":material/sell:"),
         st.Page(PAGES_DIR / "data_health.py", title="Data health",
                 icon=":material/health_and_safety:"),
     ]

@@ -13,9 +13,12 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from sqlalchemy.orm import sessionmaker
 
+from transactional_api.access.merchant_router import router as merchant_router
+from transactional_api.access.router import router as roles_router
 from transactional_api.accounts import service as accounts
 from transactional_api.accounts.address_router import router as address_router
 from transactional_api.accounts.mfa_router import router as mfa_router
+from transactional_api.accounts.oidc_router import router as oidc_router
 from transactional_api.accounts.otp_router import router as otp_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
@@ -44,6 +47,7 @@ from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
 from transactional_api.marketing.router import router as marketing_router
 from transactional_api.members import jobs as member_jobs
+from transactional_api.members.activity_router import router as member_activity_router
 from transactional_api.members.router import router as members_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
@@ -59,6 +63,7 @@ from transactional_api.reviews.router import router as reviews_router
 from transactional_api.search import jobs as search_jobs
 from transactional_api.search.router import router as search_router
 from transactional_api.shipping.router import router as shipping_router
+from transactional_api.tags.router import router as tags_router
 
 log = logging.getLogger("flywheel.api")
 
@@ -160,14 +165,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts_router, responses=ERROR_RESPONSES)
     app.include_router(marketing_router, responses=ERROR_RESPONSES)
     app.include_router(members_router, responses=ERROR_RESPONSES)
+    app.include_router(member_activity_router, responses=ERROR_RESPONSES)
     app.include_router(reviews_router, responses=ERROR_RESPONSES)
+    app.include_router(tags_router, responses=ERROR_RESPONSES)
+    app.include_router(roles_router, responses=ERROR_RESPONSES)
+    app.include_router(merchant_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, fulfilment_router,
                    invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)
 
     # Identity last: the API fuzzer walks routes in this order, and signing out (or out
     # everywhere) with its tokens must not leave every later route answering only 401.
-    for router in (otp_router, mfa_router, session_router):
+    for router in (otp_router, mfa_router, oidc_router, session_router):
         app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["ops"])

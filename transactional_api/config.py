@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from transactional_api.accounts.oidc_config import OidcProvider, check_unique
 from transactional_api.core.db_options import DbOptions
 from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
 
@@ -90,6 +91,16 @@ class Settings(BaseSettings):
                                            description="How long a one-time code works")
     identity_code_max_attempts: int = Field(5, ge=1, le=10,
                                             description="Wrong guesses that kill a code")
+    # --- OpenID Connect sign-in (accounts/oidc*.py); none configured by default ---
+    oidc_providers: Annotated[list[OidcProvider], AfterValidator(check_unique)] = Field(
+        default_factory=list, description="JSON list of providers: name, issuer, client_id, "
+        "client_secret, redirect_uri (accounts/oidc_config.py)")
+    oidc_state_ttl_seconds: int = Field(
+        600, ge=60, le=3600, description="How long a started sign-in waits for its callback")
+    oidc_http_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="Per request to a provider (discovery, keys, token)")
+    oidc_clock_skew_seconds: int = Field(
+        60, ge=0, le=300, description="Leeway on an ID token's exp and iat")
     api_threads: int = Field(
         8, ge=0, description="sync handlers run at once per API process (0: anyio's 40); "
         "the rest wait their turn")
@@ -166,6 +177,35 @@ class Settings(BaseSettings):
     members_housekeeping_interval_seconds: float = Field(
         3600, ge=0, description="How often points expiry and due period-end downgrades run "
         "(0 = off)")
+    # paying with points at checkout, and the activity rules (members/redemption.py, activity.py)
+    members_points_per_currency_unit: int = Field(
+        100, ge=1, le=100_000, description="Points worth 1.00 of the order's currency at "
+        "checkout (100: a point is a cent)")
+    members_points_max_share_bp: int = Field(
+        5000, ge=0, le=9900, description="Points may pay at most this share of an order's "
+        "total, in basis points (the rest is paid with money)")
+    members_sign_in_points: int = Field(5, ge=0, description="Points for the first sign-in "
+                                        "of a day")
+    members_sign_in_growth: int = Field(1, ge=0, description="Growth for the first sign-in "
+                                        "of a day")
+    members_sign_in_streak_days: int = Field(
+        7, ge=2, le=365, description="Every this many consecutive sign-in days earn the bonus")
+    members_sign_in_streak_bonus_points: int = Field(20, ge=0)
+    members_share_points: int = Field(10, ge=0, description="Points for sharing a product")
+    members_share_growth: int = Field(2, ge=0, description="Growth for sharing a product")
+    members_shares_rewarded_per_day: int = Field(
+        3, ge=0, le=1000, description="Shares a day that earn; more are recorded, unpaid")
+    members_birthday_points: int = Field(50, ge=0, description="Birthday points, once a year")
+    members_birthday_gift_points: int = Field(
+        200, ge=0, description="Birthday points instead, for levels with the birthday_gift "
+        "benefit")
+    members_birthday_growth: int = Field(5, ge=0)
+    # --- tags and audiences (transactional_api/tags) ---
+    tags_audience_size_max_users: int = Field(
+        200_000, ge=1, description="An audience's size looks at this many users at most "
+        "(past it the answer says exact=false)")
+    tags_audience_size_cache_seconds: float = Field(
+        60, ge=0, description="How long a computed audience size is reused (0 = never)")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
 

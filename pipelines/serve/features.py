@@ -1,4 +1,4 @@
-"""Publish recommendations and user tags to Redis for the API.
+"""Publish recommendations, user tags and automatic tags to Redis for the API.
 
 One publish is one MULTI/EXEC: the API sees the previous features or the new ones, never a
 mix, and keys a previous publish wrote that this one does not (a product gone, a user
@@ -16,13 +16,16 @@ import redis
 from pipelines.ml.recommender_model import load_model, model_path
 from pipelines.resources import RedisResource, WarehouseResource
 from transactional_api.recommendations import keys
+from transactional_api.tags import keys as tag_keys
 
 TAG_COLUMNS = (
     "rfm_segment", "recency_days", "frequency", "monetary_cents", "r_score", "f_score",
     "m_score",
 )
 # Families of per-entity keys this publisher owns; anything matching and not rewritten is stale.
-OWNED_PATTERNS = (keys.item_recos("*"), keys.user_recos("*"), keys.user_tags("*"))
+OWNED_PATTERNS = (keys.item_recos("*"), keys.user_recos("*"), keys.user_tags("*"),
+                  tag_keys.user_auto_tags("*"), tag_keys.tag_members("*"))
+AUTO_TAGS_MART = "fct_user_auto_tags"
 
 
 def build_features(
@@ -43,27 +46,51 @@ def build_features(
     return strings, hashes
 
 
+def build_auto_tags(
+    rows: Iterable[dict[str, Any]],
+) -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """Automatic tags (marts.fct_user_auto_tags rows) as (per-user hashes of tag -> JSON
+    {value, computed_at}, per-tag sets of user ids)."""
+    hashes: dict[str, dict[str, str]] = {}
+    sets: dict[str, set[str]] = {}
+    for row in rows:
+        computed = row["computed_at"]
+        if computed.tzinfo is None:  # the warehouse keeps UTC without a zone
+            computed = computed.replace(tzinfo=UTC)
+        hashes.setdefault(tag_keys.user_auto_tags(row["user_id"]), {})[row["tag"]] = json.dumps(
+            {"value": str(row["tag_value"]), "computed_at": computed.isoformat()})
+        sets.setdefault(tag_keys.tag_members(row["tag"]), set()).add(row["user_id"])
+    return hashes, sets
+
+
 def publish(
     client: redis.Redis,
     strings: dict[str, str],
     hashes: dict[str, dict[str, str]],
     meta: dict[str, str],
+    sets: dict[str, set[str]] | None = None,
 ) -> dict[str, int]:
     """Replace every published feature atomically; return counts written and deleted."""
+    sets = sets or {}
     existing = {k for pattern in OWNED_PATTERNS for k in client.scan_iter(match=pattern)}
     existing = {k.decode() if isinstance(k, bytes) else k for k in existing}
-    stale = existing - strings.keys() - hashes.keys()
+    stale = existing - strings.keys() - hashes.keys() - sets.keys()
     pipe = client.pipeline(transaction=True)
     if stale:
         pipe.delete(*sorted(stale))
     for key, value in strings.items():
         pipe.set(key, value)
+    for key, members in sets.items():
+        pipe.delete(key)
+        if members:
+            pipe.sadd(key, *sorted(members))
     for key, mapping in [*hashes.items(), (keys.META, meta)]:
         pipe.delete(key)
         if mapping:
             pipe.hset(key, mapping=mapping)
     pipe.execute()
-    return {"strings": len(strings), "hashes": len(hashes), "deleted": len(stale)}
+    return {"strings": len(strings), "hashes": len(hashes), "sets": len(sets),
+            "deleted": len(stale)}
 
 
 def read_user_tags(warehouse: WarehouseResource) -> list[dict[str, Any]]:
@@ -74,11 +101,27 @@ def read_user_tags(warehouse: WarehouseResource) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
+def read_auto_tags(warehouse: WarehouseResource) -> list[dict[str, Any]]:
+    """Every (user, automatic tag) row; none from a warehouse built before the mart."""
+    with warehouse.connect(read_only=True) as conn:
+        present = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
+            "AND table_name = ?", [AUTO_TAGS_MART]).fetchone()[0]
+        if not present:
+            return []
+        frame = conn.execute(
+            f"SELECT user_id, tag, tag_value, computed_at FROM marts.{AUTO_TAGS_MART}").df()
+    return [{**row, "computed_at": row["computed_at"].to_pydatetime()}
+            for row in frame.to_dict("records")]
+
+
 @dg.asset(
     group_name="serve",
     kinds={"redis"},
-    deps=["recommender_model", dg.AssetKey(["marts", "dim_user_tags"])],
-    description="Popular items, item/user recommendations and user tags, published to Redis.",
+    deps=["recommender_model", dg.AssetKey(["marts", "dim_user_tags"]),
+          dg.AssetKey(["marts", AUTO_TAGS_MART])],
+    description="Popular items, item/user recommendations, user tags and automatic tags "
+    "(with the time they were computed), published to Redis in one transaction.",
 )
 def published_features(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, redis_store: RedisResource
@@ -86,6 +129,7 @@ def published_features(
     client = redis_store.client()  # fails early, with the reason, when no Redis is set
     model = load_model(model_path())
     strings, hashes = build_features(model, read_user_tags(warehouse))
+    auto_hashes, tag_sets = build_auto_tags(read_auto_tags(warehouse))
     meta = {
         "published_at": datetime.now(UTC).isoformat(),
         "model": "popularity+session_cooccurrence",
@@ -93,9 +137,10 @@ def published_features(
         "item_recos": str(len(model["item_recos"])),
         "user_recos": str(len(model["user_recos"])),
         "user_tags": str(len(hashes)),
+        "auto_tagged_users": str(len(auto_hashes)),
     }
     try:
-        counts = publish(client, strings, hashes, meta)
+        counts = publish(client, strings, {**hashes, **auto_hashes}, meta, tag_sets)
     finally:
         client.close()
     context.log.info(f"published_features: {counts}")

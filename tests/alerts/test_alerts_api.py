@@ -60,7 +60,7 @@ def test_alerts_are_for_admins_only(api, planted):
             assert c.get("/v1/admin/alerts").status_code == status
             r = c.post(f"/v1/admin/alerts/{planted['gmv']}/ack")
             assert r.status_code == status
-            assert r.json()["error"]["code"] in ("unauthorized", "forbidden")
+            assert r.json()["error"]["code"] in ("unauthorized", "permission_denied")
     with api.sessions() as session:  # nobody acknowledged anything
         assert all(a.acknowledged_at is None for a in service.list_alerts(session=session))
 

@@ -32,7 +32,7 @@ def test_admin_endpoints_refuse_anonymous_and_shoppers(api):
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
     with api.client(shopper) as c:
         r = c.post("/v1/admin/categories", json=body)
-        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+        assert r.status_code == 403 and r.json()["error"]["code"] == "permission_denied"
     with api.client("forged-token") as c:
         assert c.get("/v1/me").status_code == 401
     with api.client(api.admin_token()) as c:

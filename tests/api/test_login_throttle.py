@@ -74,7 +74,17 @@ class _Spy:
         return self._around(self.real.verify, h, password)
 
 
-def test_hashing_is_bounded_and_outside_the_write_lock(api, monkeypatch):
+@pytest.fixture
+def quiet_api(tmp_path, redis_server):
+    """No background writer (the members consumer rewards sign-ins a moment later), so a
+    write lock seen during a hash can only be the sign-in's own."""
+    yield from run_api(make_settings(tmp_path / "var", redis_server.url,
+                                     members_consumer_interval_seconds=0,
+                                     members_housekeeping_interval_seconds=0))
+
+
+def test_hashing_is_bounded_and_outside_the_write_lock(quiet_api, monkeypatch):
+    api = quiet_api
     register(api, "flood@example.com")
     db_path = api.settings.resolved_database_url.removeprefix("sqlite:///")
     spy = _Spy(passwords._hasher, db_path)

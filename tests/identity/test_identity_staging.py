@@ -31,6 +31,16 @@ def _events() -> list[dict]:
             "method": "password", "second_factor": "recovery_code"}),
         ie.AccountDeleted(occurred_at=at(30), user_id="u1", payload={
             "orders_kept": 2, "addresses_erased": 1, "sessions_revoked": 3}),
+        # an OpenID provider's sign-up, a link by verified email, an unlink
+        ie.UserRegistered(occurred_at=at(40), user_id="u2", payload={
+            "method": "oidc:acme-id", "has_email": False, "has_phone": False}),
+        ie.IdentityLinked(occurred_at=at(40), user_id="u2",
+                          payload={"provider": "acme-id", "via": "sign_up"}),
+        ie.UserSignedIn(occurred_at=at(41), user_id="u2", payload={
+            "method": "oidc:acme-id", "second_factor": "totp"}),
+        ie.IdentityLinked(occurred_at=at(42), user_id="u3",
+                          payload={"provider": "acme-id", "via": "verified_email"}),
+        ie.IdentityUnlinked(occurred_at=at(43), user_id="u3", payload={"provider": "acme-id"}),
     ]
     return [to_record(e) for e in events]
 
@@ -62,4 +72,22 @@ def test_one_row_per_event_with_the_payload_as_columns(warehouse):
         ("two_factor_enabled", "u1", None, None, None, None, 10, None, None),
         ("user_signed_in", "u1", "password", "recovery_code", None, None, None, None, None),
         ("account_deleted", "u1", None, None, None, None, None, 2, 3),
+        ("identity_linked", "u2", None, None, None, None, None, None, None),
+        ("user_registered", "u2", "oidc:acme-id", None, False, None, None, None, None),
+        ("user_signed_in", "u2", "oidc:acme-id", "totp", None, None, None, None, None),
+        ("identity_linked", "u3", None, None, None, None, None, None, None),
+        ("identity_unlinked", "u3", None, None, None, None, None, None, None),
+    ]
+
+
+def test_provider_links_name_the_provider_and_how_they_were_made(warehouse):
+    rows = warehouse.execute(
+        "select event_type, user_id, oidc_provider, link_via "
+        "from staging.stg_flywheel__identity_events where oidc_provider is not null "
+        "order by occurred_at, event_type"
+    ).fetchall()
+    assert rows == [
+        ("identity_linked", "u2", "acme-id", "sign_up"),
+        ("identity_linked", "u3", "acme-id", "verified_email"),
+        ("identity_unlinked", "u3", "acme-id", None),
     ]

@@ -20,12 +20,14 @@ from transactional_api.events.outbox import emit
 from transactional_api.members.models import (
     GrowthEntry,
     MemberAccount,
+    MemberActivity,
     MemberCursor,
     PointsEntry,
 )
 
 TABLES = [User.__table__, MemberAccount.__table__, GrowthEntry.__table__,
-          PointsEntry.__table__, MemberCursor.__table__, OutboxEvent.__table__]
+          PointsEntry.__table__, MemberCursor.__table__, OutboxEvent.__table__,
+          MemberActivity.__table__]
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
 

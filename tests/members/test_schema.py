@@ -1,4 +1,5 @@
-"""Migration 0015 and the members' models agree, on SQLite and PostgreSQL."""
+"""Migrations 0015 and 0019 and the members' models (and the order columns 0019 adds)
+agree, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from transactional_api.core.models import Base
 from transactional_api.migrations import upgrade
 
 TABLES = {"member_accounts", "member_growth_entries", "member_points_entries",
-          "member_cursors"}
+          "member_cursors", "member_activities"}
+POINTS_COLUMNS = {"orders": {"points_spent", "points_discount_cents"},
+                  "sub_orders": {"points_discount_cents"},
+                  "order_items": {"points_spent", "points_discount_cents"}}
 
 
 def _table_of(item) -> str | None:
@@ -33,6 +37,9 @@ def test_migration_matches_the_models(engine_name, tmp_path, request):
     try:
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) >= TABLES
+            for table, wanted in POINTS_COLUMNS.items():
+                columns = {c["name"]: c for c in inspect(conn).get_columns(table)}
+                assert all(not columns[c]["nullable"] for c in wanted)
             diff = compare_metadata(MigrationContext.configure(
                 conn, opts={"compare_type": True}), Base.metadata)
         assert [d for d in diff if _table_of(d) in TABLES] == []

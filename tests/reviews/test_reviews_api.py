@@ -151,7 +151,7 @@ def test_moderation_moves_pending_only_and_rejection_needs_a_reason(api, admin):
     assert error(moderate(admin, ra, "reject", "   ")) == (422, "reason_required")
     assert error(moderate(admin, ra, "reject", "")) == (422, "validation_error")
     assert error(moderate(admin, ra, "approve")) == (422, "validation_error")
-    assert error(moderate(c, ra)) == (403, "forbidden")  # shoppers do not moderate
+    assert error(moderate(c, ra)) == (403, "permission_denied")  # shoppers do not moderate
     assert error(moderate(admin, "no-such-review")) == (404, "not_found")
     assert events(api, "review_moderated") == []
 

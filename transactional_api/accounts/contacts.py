@@ -2,8 +2,9 @@
 
 users.email is NOT NULL (changing that on SQLite means rebuilding the users table, whose
 DROP would cascade into every session and address). An account without an email (signed
-up by phone, or erased) therefore holds a placeholder under the reserved .invalid domain
-(RFC 6761: it can never receive mail), and the API shows it as no email at all.
+up by phone, through an OpenID provider that did not verify one, or erased) therefore holds
+a placeholder under the reserved .invalid domain (RFC 6761: it can never receive mail),
+and the API shows it as no email at all.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ Phone = Annotated[str, Field(max_length=32), AfterValidator(normalise_phone)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(normalise_email)]
 
 
-def placeholder_email(user_id: str, why: Literal["phone", "erased"]) -> str:
+def placeholder_email(user_id: str, why: Literal["phone", "erased", "oidc"]) -> str:
     return f"{why}-{user_id}@{PLACEHOLDER_DOMAIN}"
 
 

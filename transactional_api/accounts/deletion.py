@@ -2,10 +2,11 @@
 
 What goes: the email (replaced by a placeholder that can never receive mail), the
 password, the phone, addresses, sessions, the authenticator and recovery codes, codes in
-flight, and the sandbox messages sent to the account. Orders, shipments and invoices stay
-under the same user id (accounting needs them) but lose the name, phone and street
-address they copied at the time; region and country stay for the sales figures. Events
-never carried personal data (events/identity_events.py), so the lake needs no rewrite.
+flight, links to OpenID providers, and the sandbox messages sent to the account. Orders,
+shipments and invoices stay under the same user id (accounting needs them) but lose the
+name, phone and street address they copied at the time; region and country stay for the
+sales figures. Events never carried personal data (events/identity_events.py), so the lake
+needs no rewrite.
 
 An account with an order still on its way (not yet delivered, or in after-sales) cannot
 be deleted: the shop would no longer know where to send it.
@@ -20,6 +21,7 @@ from transactional_api.accounts import identity
 from transactional_api.accounts.contacts import placeholder_email
 from transactional_api.accounts.identity_models import IdentityCode, SandboxMessage
 from transactional_api.accounts.models import Address, User
+from transactional_api.accounts.oidc_models import OidcLink
 from transactional_api.core import clock
 from transactional_api.core.errors import Conflict
 from transactional_api.events import identity_events as ie
@@ -71,6 +73,7 @@ def erase(session: Session, *, user: User) -> dict[str, int]:
     identity.remove_phone(session, user.id)
     identity.remove_two_factor(session, user.id)
     session.execute(delete(IdentityCode).where(IdentityCode.user_id == user.id))
+    session.execute(delete(OidcLink).where(OidcLink.user_id == user.id))
     session.execute(delete(SandboxMessage).where(or_(
         *(SandboxMessage.destination == d for d in destinations))))
     user.email = placeholder_email(user.id, "erased")

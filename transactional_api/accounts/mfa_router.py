@@ -121,7 +121,7 @@ async def second_factor(body: SecondFactorIn, request: Request,
                     occurred_at=clock.now(), user_id=user_id,
                     payload=ie.RecoveryCodeUsedPayload(remaining=remaining)))
             return signin.issue_session(db, request, db.get(User, user_id),
-                                        method=signin.METHODS[ticket.channel],
+                                        method=signin.method_of(ticket.channel),
                                         second_factor=used)
 
     out = await run_in_threadpool(verify)

@@ -14,6 +14,8 @@ from transactional_api.core.errors import Unauthorized
 from transactional_api.events import identity_events as ie
 from transactional_api.events.outbox import emit
 from transactional_api.recommendations import service as features
+from transactional_api.tags import service as tags
+from transactional_api.tags.schemas import UserTagOut
 
 router = APIRouter(tags=["accounts"])
 
@@ -69,6 +71,8 @@ def me(request: Request, caller: CurrentCaller, redis: RedisDep) -> MeOut:
     with request.app.state.read_sessions() as db, db.begin():
         phone = identity.phone_of(db, caller.id)
         two_factor = identity.two_factor_on(db, caller.id)
+        user_tags = tags.served_tags(session=db, redis_client=redis, user_id=caller.id)
     return MeOut(id=caller.id, email=public_email(caller.email), role=caller.role, phone=phone,
                  two_factor_enabled=two_factor,
-                 tags=features.user_tags(redis=redis, user_id=caller.id))
+                 tags=features.user_tags(redis=redis, user_id=caller.id),
+                 user_tags=[UserTagOut.of(t) for t in user_tags])

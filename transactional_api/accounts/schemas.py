@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from transactional_api.tags.schemas import UserTagOut
+
 # No whitespace and no control characters (NUL, escapes) anywhere in an address.
 _EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,185}\.[^@\s\x00-\x1f\x7f]{1,63}$"
 
@@ -32,3 +34,6 @@ class AuthOut(BaseModel):
 class MeOut(UserOut):
     tags: dict[str, str]
     two_factor_enabled: bool = False
+    user_tags: list[UserTagOut] = Field(
+        default_factory=list, description="Active manual tags and the automatic tags the "
+        "warehouse computed (tags)")

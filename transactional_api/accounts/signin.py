@@ -20,6 +20,11 @@ from transactional_api.events.outbox import emit
 METHODS = {"password": "password", "email": "email_code", "phone": "phone_code"}
 
 
+def method_of(first_step: str) -> str:
+    """The user_signed_in method of a first step; "oidc:<provider>" names itself."""
+    return first_step if first_step.startswith("oidc:") else METHODS[first_step]
+
+
 def codebook(request: Request) -> CodeBook:
     """The process's code book, keyed by the installation secret (never stored in the DB)."""
     state = request.app.state
@@ -61,7 +66,7 @@ def finish(request: Request, user_id: str, *, first_step: str,
             out: AuthOut | SecondFactorOut = SecondFactorOut(
                 ticket=ticket, expires_in_seconds=book.ticket_ttl_seconds)
         else:
-            out = issue_session(db, request, user, method=METHODS[first_step])
+            out = issue_session(db, request, user, method=method_of(first_step))
     throttle.remember_address(request.app.state.redis, identifier,
                               throttle.client_address(request))
     return out

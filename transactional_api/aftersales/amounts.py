@@ -20,10 +20,11 @@ from transactional_api.orders.models import OrderItem
 class Share:
     goods_cents: int
     tax_cents: int
+    points_cents: int = 0  # what points paid of these units: not refunded as money
 
     @property
     def total_cents(self) -> int:
-        return self.goods_cents + self.tax_cents
+        return self.goods_cents + self.tax_cents - self.points_cents
 
 
 def _cumulative(amount: int, units: int, of: int) -> int:
@@ -35,7 +36,8 @@ def share(item: OrderItem, *, already: int, quantity: int) -> Share:
     def part(amount: int) -> int:
         return (_cumulative(amount, already + quantity, item.quantity)
                 - _cumulative(amount, already, item.quantity))
-    return Share(goods_cents=part(item.line_total_cents), tax_cents=part(item.tax_cents))
+    return Share(goods_cents=part(item.line_total_cents), tax_cents=part(item.tax_cents),
+                 points_cents=part(item.points_discount_cents))
 
 
 def taken_units(session: Session, item_ids: list[int], *,

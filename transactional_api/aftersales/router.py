@@ -20,8 +20,9 @@ from transactional_api.aftersales.schemas import (
     Status,
     request_out,
 )
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, OrdersCaller, ReadDb, SettingsDep
 from transactional_api.core.errors import Unprocessable
+from transactional_api.core.permissions import Permission
 from transactional_api.inventory.allocation import load_strategy
 
 router = APIRouter(tags=["after-sales"])
@@ -30,7 +31,7 @@ RequestPath = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 def _owner(caller) -> str | None:
-    return None if caller.is_admin else caller.id
+    return caller.owner_filter(Permission.ORDERS)
 
 
 def return_window_days(settings) -> int:
@@ -89,7 +90,7 @@ def withdraw(request_id: RequestPath, db: Db, caller: CurrentCaller) -> AfterSal
 
 
 @router.get("/v1/admin/after-sales", response_model=AfterSalesPage)
-def list_requests(db: ReadDb, _: AdminCaller, status: Status | None = None,
+def list_requests(db: ReadDb, _: OrdersCaller, status: Status | None = None,
                   limit: Annotated[int, Query(ge=1, le=100)] = 20,
                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> AfterSalesPage:
     with db.begin():
@@ -101,7 +102,7 @@ def list_requests(db: ReadDb, _: AdminCaller, status: Status | None = None,
 
 @router.post("/v1/admin/after-sales/{request_id}/decision", response_model=AfterSalesOut)
 def decide(request_id: RequestPath, body: DecisionIn, db: Db,
-           caller: AdminCaller) -> AfterSalesOut:
+           caller: OrdersCaller) -> AfterSalesOut:
     """Approve or reject with a reason. An approved refund-only request is refunded at once
     through the channel that took the money."""
     with db.begin():
@@ -111,7 +112,7 @@ def decide(request_id: RequestPath, body: DecisionIn, db: Db,
 
 
 @router.post("/v1/admin/after-sales/{request_id}/inspection", response_model=AfterSalesOut)
-def inspection(request_id: RequestPath, body: InspectionIn, db: Db, caller: AdminCaller,
+def inspection(request_id: RequestPath, body: InspectionIn, db: Db, caller: OrdersCaller,
                settings: SettingsDep) -> AfterSalesOut:
     """The goods arrived: accepted units go back on hand and are refunded, or replaced."""
     accepted = {line.sku_id: line.accepted_quantity for line in body.lines}

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from transactional_api.alerts import service
 from transactional_api.alerts.schemas import AlertList, AlertOut
-from transactional_api.core.deps import AdminCaller, Db, ReadDb
+from transactional_api.core.deps import DataCaller, Db, ReadDb
 from transactional_api.events.alert_events import AlertKind
 from transactional_api.events.envelope import UtcDateTime
 
@@ -16,7 +16,7 @@ AlertId = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/v1/admin/alerts", response_model=AlertList)
 def list_alerts(
-    db: ReadDb, _: AdminCaller,
+    db: ReadDb, _: DataCaller,
     kind: AlertKind | None = None,
     since: Annotated[UtcDateTime | None, Query(
         description="Alerts raised at or after this moment (ISO 8601 with an offset)")] = None,
@@ -28,7 +28,7 @@ def list_alerts(
 
 
 @router.post("/v1/admin/alerts/{alert_id}/ack", response_model=AlertOut)
-def acknowledge(alert_id: AlertId, db: Db, caller: AdminCaller) -> AlertOut:
+def acknowledge(alert_id: AlertId, db: Db, caller: DataCaller) -> AlertOut:
     """Mark an alert seen; acknowledging it again keeps the first operator and time."""
     with db.begin():
         alert = service.acknowledge(session=db, alert_id=alert_id, actor_id=caller.id)

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from transactional_api.catalog import csv_export, csv_io
-from transactional_api.core.deps import AdminCaller, Db, SettingsDep
+from transactional_api.core.deps import CatalogCaller, Db, SettingsDep
 from transactional_api.core.errors import DomainError, ErrorOut
 
 router = APIRouter(tags=["catalog"])
@@ -44,7 +44,7 @@ async def csv_body(request: Request) -> bytes:
     openapi_extra={"requestBody": {"required": True, "content": {
         "text/csv": {"schema": {"type": "string"}}}}},
 )
-def import_catalog(caller: AdminCaller, db: Db, settings: SettingsDep,
+def import_catalog(caller: CatalogCaller, db: Db, settings: SettingsDep,
                    body: Annotated[bytes, Depends(csv_body)]) -> CatalogImportOut:
     """CSV (UTF-8, header first) with one row per SKU; rows sharing `product_handle` form
     one product and repeat its columns identically. Required columns: product_handle,
@@ -69,7 +69,7 @@ def import_catalog(caller: AdminCaller, db: Db, settings: SettingsDep,
     responses={200: {"description": "The catalog, one row per SKU",
                      "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def export_catalog(request: Request, _: AdminCaller) -> StreamingResponse:
+def export_catalog(request: Request, _: CatalogCaller) -> StreamingResponse:
     sessions = request.app.state.read_sessions
 
     def stream() -> Iterator[str]:

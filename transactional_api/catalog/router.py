@@ -27,7 +27,7 @@ from transactional_api.catalog.schemas import (
     StockIn,
     TransitionIn,
 )
-from transactional_api.core.deps import AdminCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CatalogCaller, Db, ReadDb, SettingsDep
 
 router = APIRouter(tags=["catalog"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -79,19 +79,19 @@ def product(product_id: IdPath, db: ReadDb) -> ProductOut:
 
 
 @router.post("/v1/admin/categories", status_code=201, response_model=CategoryOut)
-def create_category(body: CategoryIn, db: Db, _: AdminCaller) -> CategoryOut:
+def create_category(body: CategoryIn, db: Db, _: CatalogCaller) -> CategoryOut:
     with db.begin():
         return _cat(service.create_category(session=db, data=body))
 
 
 @router.post("/v1/admin/merchants", status_code=201, response_model=MerchantOut)
-def create_merchant(body: MerchantIn, db: Db, _: AdminCaller) -> MerchantOut:
+def create_merchant(body: MerchantIn, db: Db, _: CatalogCaller) -> MerchantOut:
     with db.begin():
         return _merchant(service.create_merchant(session=db, data=body))
 
 
 @router.post("/v1/admin/brands", status_code=201, response_model=BrandOut)
-def create_brand(body: BrandIn, db: Db, _: AdminCaller) -> BrandOut:
+def create_brand(body: BrandIn, db: Db, _: CatalogCaller) -> BrandOut:
     with db.begin():
         b = service.create_brand(session=db, data=body)
         return BrandOut(id=b.id, slug=b.slug, name=b.name)
@@ -99,7 +99,7 @@ def create_brand(body: BrandIn, db: Db, _: AdminCaller) -> BrandOut:
 
 @router.post("/v1/admin/products", status_code=201, response_model=ProductOut)
 def create_product(body: ProductIn, db: Db, settings: SettingsDep,
-                   caller: AdminCaller) -> ProductOut:
+                   caller: CatalogCaller) -> ProductOut:
     with db.begin():
         return service.create_product(session=db, data=body, actor_id=caller.id,
                                       currency=settings.default_currency)
@@ -107,7 +107,7 @@ def create_product(body: ProductIn, db: Db, settings: SettingsDep,
 
 @router.get("/v1/admin/products", response_model=ProductPage)
 def admin_products(
-    db: ReadDb, _: AdminCaller,
+    db: ReadDb, _: CatalogCaller,
     status: Lifecycle | None = None,
     merchant_id: Annotated[str | None, Query(max_length=36)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -120,26 +120,26 @@ def admin_products(
 
 
 @router.get("/v1/admin/products/{product_id}", response_model=ProductOut)
-def admin_product(product_id: IdPath, db: ReadDb, _: AdminCaller) -> ProductOut:
+def admin_product(product_id: IdPath, db: ReadDb, _: CatalogCaller) -> ProductOut:
     return service.get_product(session=db, product_id=product_id, operator=True)
 
 
 @router.patch("/v1/admin/products/{product_id}", response_model=ProductOut)
 def update_product(product_id: IdPath, body: ProductPatch, db: Db,
-                   _: AdminCaller) -> ProductOut:
+                   _: CatalogCaller) -> ProductOut:
     with db.begin():
         return service.update_product(session=db, product_id=product_id, data=body)
 
 
 @router.put("/v1/admin/products/{product_id}/labels", response_model=ProductOut)
-def set_labels(product_id: IdPath, body: LabelsIn, db: Db, _: AdminCaller) -> ProductOut:
+def set_labels(product_id: IdPath, body: LabelsIn, db: Db, _: CatalogCaller) -> ProductOut:
     with db.begin():
         return service.set_labels(session=db, product_id=product_id, labels=body.labels)
 
 
 @router.post("/v1/admin/products/{product_id}/skus", status_code=201, response_model=ProductOut)
 def add_sku(product_id: IdPath, body: SkuIn, db: Db, settings: SettingsDep,
-            _: AdminCaller) -> ProductOut:
+            _: CatalogCaller) -> ProductOut:
     with db.begin():
         return service.add_sku(session=db, product_id=product_id, data=body,
                                currency=settings.default_currency)
@@ -147,7 +147,7 @@ def add_sku(product_id: IdPath, body: SkuIn, db: Db, settings: SettingsDep,
 
 @router.post("/v1/admin/products/{product_id}/transitions", response_model=ProductOut)
 def transition(product_id: IdPath, body: TransitionIn, db: Db,
-               caller: AdminCaller) -> ProductOut:
+               caller: CatalogCaller) -> ProductOut:
     """submit (draft|delisted -> pending_review), approve (-> listed), reject (-> draft,
     reason required), delist (listed -> delisted, reason required), relist."""
     with db.begin():
@@ -157,7 +157,7 @@ def transition(product_id: IdPath, body: TransitionIn, db: Db,
 
 
 @router.get("/v1/admin/products/{product_id}/audit", response_model=AuditOut)
-def audit(product_id: IdPath, db: ReadDb, _: AdminCaller) -> AuditOut:
+def audit(product_id: IdPath, db: ReadDb, _: CatalogCaller) -> AuditOut:
     product, changes = service.audit(session=db, product_id=product_id)
     return AuditOut(product_id=product.id, status=product.status, changes=[
         StatusChangeOut(action=c.action, from_status=c.from_status, to_status=c.to_status,
@@ -166,7 +166,7 @@ def audit(product_id: IdPath, db: ReadDb, _: AdminCaller) -> AuditOut:
 
 
 @router.put("/v1/admin/skus/{sku_id}/stock", response_model=SkuOut)
-def set_stock(sku_id: IdPath, body: StockIn, db: Db, caller: AdminCaller) -> SkuOut:
+def set_stock(sku_id: IdPath, body: StockIn, db: Db, caller: CatalogCaller) -> SkuOut:
     """Sellable units at the default warehouse; per-location stock is under /v1/admin/stock."""
     with db.begin():
         return service.set_stock(session=db, sku_id=sku_id, available=body.available,
@@ -174,6 +174,6 @@ def set_stock(sku_id: IdPath, body: StockIn, db: Db, caller: AdminCaller) -> Sku
 
 
 @router.put("/v1/admin/skus/{sku_id}/price", response_model=SkuOut)
-def set_price(sku_id: IdPath, body: PriceIn, db: Db, _: AdminCaller) -> SkuOut:
+def set_price(sku_id: IdPath, body: PriceIn, db: Db, _: CatalogCaller) -> SkuOut:
     with db.begin():
         return service.set_price(session=db, sku_id=sku_id, price_cents=body.price_cents)

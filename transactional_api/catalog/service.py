@@ -28,6 +28,7 @@ from transactional_api.catalog.taxonomy import (  # noqa: F401 (the public surfa
     create_brand,
     create_category,
     create_merchant,
+    get_merchant,
     list_brands,
     list_categories,
     list_merchants,

@@ -55,6 +55,10 @@ def list_merchants(*, session: Session, limit: int, offset: int) -> list[Merchan
                                 .offset(offset)))
 
 
+def get_merchant(*, session: Session, merchant_id: str) -> Merchant | None:
+    return session.get(Merchant, merchant_id)
+
+
 def create_merchant(*, session: Session, data: MerchantIn) -> Merchant:
     m = Merchant(name=data.name, slug=data.slug, region=data.region, city=data.city,
                  status="active", created_at=clock.now())

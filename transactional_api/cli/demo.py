@@ -119,6 +119,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             FLYWHEEL_EVENTS_BURST="1000000",
             # likewise for sign-ins: every simulated shopper signs in from 127.0.0.1
             FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT="1000000",
+            # and for sign-in codes, which simulated shoppers ask for by email and SMS, some
+            # several times within a real minute as simulated days fly by
+            FLYWHEEL_CODE_REQUESTS_PER_HOUR_PER_CLIENT="1000000",
+            FLYWHEEL_CODE_REQUESTS_PER_HOUR_PER_DESTINATION="1000000",
+            FLYWHEEL_LOGIN_ATTEMPTS_PER_MINUTE_PER_ACCOUNT="1000000",
         )
         settings = Settings(var_dir=var, redis_url=redis_url)
         if port_in_use(args.api_port):

@@ -1,5 +1,6 @@
 """Import every domain's models so metadata (Alembic, tests) sees all tables."""
 
+from transactional_api.access.models import RoleGrant
 from transactional_api.accounts.identity_models import (
     IdentityCode,
     RecoveryCode,
@@ -8,6 +9,7 @@ from transactional_api.accounts.identity_models import (
     UserTotp,
 )
 from transactional_api.accounts.models import Address, AuthToken, User
+from transactional_api.accounts.oidc_models import OidcLink
 from transactional_api.aftersales.models import AfterSalesLine, AfterSalesRequest
 from transactional_api.alerts.models import Alert
 from transactional_api.cart.models import Cart, CartItem
@@ -54,6 +56,7 @@ from transactional_api.search.models import (
     SearchSyncState,
 )
 from transactional_api.shipping.models import ShippingRate, TaxRate
+from transactional_api.tags.models import Audience, TagDefinition, UserTag
 
 __all__ = [
     "AuthToken", "Base", "Cart", "CartItem", "Category", "Order", "OrderItem", "OutboxEvent",
@@ -67,5 +70,8 @@ __all__ = [
     "Shipment", "ShipmentSubOrder", "TrackingEvent", "CarrierScheduledEvent", "Invoice",
     "InvoiceCounter",
     "IdentityCode", "RecoveryCode", "SandboxMessage", "UserPhone", "UserTotp",
+    "OidcLink",
     "Review", "ProductRating",
+    "RoleGrant",
+    "Audience", "TagDefinition", "UserTag",
 ]

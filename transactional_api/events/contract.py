@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter
 
+from transactional_api.events.access_events import ACCESS_EVENTS
 from transactional_api.events.aftersales_events import AFTERSALES_EVENTS
 from transactional_api.events.alert_events import ALERT_EVENTS
 from transactional_api.events.catalog_events import CATALOG_EVENTS
@@ -32,6 +33,7 @@ from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
 from transactional_api.events.review_events import REVIEW_EVENTS
+from transactional_api.events.tag_events import TAG_EVENTS
 
 
 # --- behaviour payloads (sent by storefront clients) ---------------------------------
@@ -196,6 +198,8 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **BEHAVIOUR_EVENTS, **ORDER_EVENTS, **CATALOG_EVENTS, **ORDER_FLOW_EVENTS, **PAYMENT_EVENTS,
     **FULFILMENT_EVENTS, **AFTERSALES_EVENTS, **MARKETING_EVENTS, **ALERT_EVENTS, **REVIEW_EVENTS,
     **MEMBER_EVENTS, **IDENTITY_EVENTS,
+    **ACCESS_EVENTS,
+    **TAG_EVENTS,
 }
 
 BehaviourEvent = Annotated[

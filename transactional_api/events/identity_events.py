@@ -7,12 +7,18 @@ user_id is the account (None for a code asked for an address with no account yet
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from transactional_api.events.envelope import Count, Envelope, Strict
 
 Channel = Literal["email", "phone"]
-SignInMethod = Literal["password", "email_code", "phone_code"]
+OidcProviderName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
+# Added compatibly in schema_version 1: every earlier value still validates, and a sign-in
+# through an OpenID provider is "oidc:<provider>" (the operator's name for the provider).
+SignInMethod = Literal["password", "email_code", "phone_code"] | Annotated[
+    str, Field(pattern=r"^oidc:[a-z0-9][a-z0-9_-]{0,23}$")]
 
 
 class UserRegisteredPayload(Strict):
@@ -53,6 +59,19 @@ class TwoFactorDisabledPayload(Strict):
 
 class RecoveryCodeUsedPayload(Strict):
     remaining: Count
+
+
+class IdentityLinkedPayload(Strict):
+    """An account was linked to an identity at an OpenID provider (never the subject or
+    email: they identify a person). via: sign_up (the account was created by this sign-in)
+    or verified_email (an existing account with the email the provider vouched for)."""
+
+    provider: OidcProviderName
+    via: Literal["sign_up", "verified_email"]
+
+
+class IdentityUnlinkedPayload(Strict):
+    provider: OidcProviderName
 
 
 class AccountDeletedPayload(Strict):
@@ -103,6 +122,16 @@ class RecoveryCodeUsed(Envelope):
     payload: RecoveryCodeUsedPayload
 
 
+class IdentityLinked(Envelope):
+    event_type: Literal["identity_linked"] = "identity_linked"
+    payload: IdentityLinkedPayload
+
+
+class IdentityUnlinked(Envelope):
+    event_type: Literal["identity_unlinked"] = "identity_unlinked"
+    payload: IdentityUnlinkedPayload
+
+
 class AccountDeleted(Envelope):
     event_type: Literal["account_deleted"] = "account_deleted"
     payload: AccountDeletedPayload
@@ -111,5 +140,6 @@ class AccountDeleted(Envelope):
 IDENTITY_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (UserRegistered, UserSignedIn, UserSignedOut, OtpRequested, PasswordChanged,
-              TwoFactorEnabled, TwoFactorDisabled, RecoveryCodeUsed, AccountDeleted)
+              TwoFactorEnabled, TwoFactorDisabled, RecoveryCodeUsed, AccountDeleted,
+              IdentityLinked, IdentityUnlinked)
 }

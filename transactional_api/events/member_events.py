@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from transactional_api.events.envelope import Envelope, Id, Strict, UtcDateTime
+from transactional_api.events.envelope import Count, Envelope, Id, Strict, UtcDateTime
 
 Points = Annotated[int, Field(strict=True, ge=0, le=10**12)]
 Growth = Annotated[int, Field(strict=True, ge=-(10**12), le=10**12)]
@@ -30,7 +30,8 @@ class MemberLevelChangedPayload(Strict):
 
 class GrowthRecordedPayload(Strict):
     growth: Growth
-    source: Literal["order_paid", "refund", "review", "adjustment"]
+    source: Literal["order_paid", "refund", "review", "adjustment", "sign_in", "share",
+                    "birthday"]
     order_id: Id | None = None
     source_event_id: Id | None = None
     window_growth: Growth
@@ -76,8 +77,57 @@ class PointsReversed(Envelope):
     payload: PointsEntryPayload
 
 
+class PointsRefunded(Envelope):
+    """Points spent on an order given back: the order was cancelled, or refunded in part."""
+
+    event_type: Literal["points_refunded"] = "points_refunded"
+    payload: PointsEntryPayload
+
+
+class SignInRewardedPayload(Strict):
+    activity_date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]  # UTC day
+    streak: Annotated[int, Field(strict=True, ge=1)]  # consecutive days signed in so far
+    points: Points  # including bonus_points
+    bonus_points: Points
+    growth: Growth
+
+
+class ProductSharedPayload(Strict):
+    share_id: Id
+    product_id: Id
+    channel: Annotated[str, Field(min_length=1, max_length=24)]
+    rewarded: bool  # False past the day's rewarded shares
+    shares_today: Count
+    points: Points
+    growth: Growth
+
+
+class BirthdayRewardedPayload(Strict):
+    year: Annotated[int, Field(strict=True, ge=1900, le=9999)]
+    level: LevelName
+    points: Points
+    growth: Growth
+
+
+class SignInRewarded(Envelope):
+    """A member's first sign-in of a UTC day (later ones that day earn nothing)."""
+
+    event_type: Literal["sign_in_rewarded"] = "sign_in_rewarded"
+    payload: SignInRewardedPayload
+
+
+class ProductShared(Envelope):
+    event_type: Literal["product_shared"] = "product_shared"
+    payload: ProductSharedPayload
+
+
+class BirthdayRewarded(Envelope):
+    event_type: Literal["birthday_rewarded"] = "birthday_rewarded"
+    payload: BirthdayRewardedPayload
+
+
 MEMBER_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (MemberLevelChanged, GrowthRecorded, PointsEarned, PointsSpent, PointsExpired,
-              PointsReversed)
+              PointsReversed, PointsRefunded, SignInRewarded, ProductShared, BirthdayRewarded)
 }

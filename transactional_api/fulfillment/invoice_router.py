@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from transactional_api.core import clock
 from transactional_api.core.deps import CurrentCaller, Db, ReadDb
+from transactional_api.core.permissions import Permission
 from transactional_api.fulfillment import invoice_html, invoices
 from transactional_api.fulfillment.models import Invoice
 from transactional_api.fulfillment.schemas import InvoiceLineOut, InvoiceOut, InvoicesOut
@@ -32,9 +33,9 @@ def request_invoice(order_id: OrderPath, db: Db, caller: CurrentCaller,
     """Issue the invoices of a completed order (one per seller); asking again returns the
     same ones (200). 409 before the order is completed."""
     with db.begin():
-        found, created = invoices.issue(db, order_id=order_id,
-                                        user_id=None if caller.is_admin else caller.id,
-                                        now=clock.now())
+        found, created = invoices.issue(
+            db, order_id=order_id, now=clock.now(),
+            user_id=caller.owner_filter(Permission.ORDERS, Permission.FINANCE))
         out = InvoicesOut(order_id=order_id, invoices=[invoice_out(i) for i in found])
     if not created:
         response.status_code = 200
@@ -47,8 +48,9 @@ def request_invoice(order_id: OrderPath, db: Db, caller: CurrentCaller,
 def get_invoice(order_id: OrderPath, db: ReadDb, caller: CurrentCaller,
                 fmt: Annotated[Literal["json", "html"], Query(alias="format")] = "json"):
     with db.begin():
-        found = invoices.get_invoices(db, order_id=order_id,
-                                      user_id=None if caller.is_admin else caller.id)
+        found = invoices.get_invoices(
+            db, order_id=order_id,
+            user_id=caller.owner_filter(Permission.ORDERS, Permission.FINANCE))
         if fmt == "html":
             return HTMLResponse(invoice_html.render(found),
                                 headers={"Content-Security-Policy": invoice_html.CSP})

@@ -9,8 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from transactional_api.core import clock
 from transactional_api.core.db import transaction
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, OrdersCaller, ReadDb, SettingsDep
 from transactional_api.core.errors import NotFound, Unauthorized, Unprocessable
+from transactional_api.core.permissions import Permission
 from transactional_api.fulfillment import completion, shipments, tracking
 from transactional_api.fulfillment.carriers import CarrierBase
 from transactional_api.fulfillment.models import Shipment, TrackingEvent
@@ -53,7 +54,7 @@ def _carrier(request: Request, name: str) -> CarrierBase:
 
 
 @router.post("/v1/admin/shipments", status_code=201, response_model=ShipmentOut)
-def create_shipment(body: ShipmentIn, db: Db, request: Request, _: AdminCaller) -> ShipmentOut:
+def create_shipment(body: ShipmentIn, db: Db, request: Request, _: OrdersCaller) -> ShipmentOut:
     """Ship packed sub-orders as one parcel (several only for one buyer, merchant and
     address); the sandbox carrier assigns a tracking number when none is given."""
     carrier = _carrier(request, body.carrier)
@@ -65,7 +66,7 @@ def create_shipment(body: ShipmentIn, db: Db, request: Request, _: AdminCaller) 
 
 
 @router.get("/v1/admin/shipments/mergeable", response_model=MergeableOut)
-def mergeable(db: ReadDb, _: AdminCaller,
+def mergeable(db: ReadDb, _: OrdersCaller,
               min_size: Annotated[int, Query(ge=1, le=50)] = 2,
               limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> MergeableOut:
     """Packed sub-orders that may ship together, by buyer, merchant and address."""
@@ -78,7 +79,7 @@ def mergeable(db: ReadDb, _: AdminCaller,
 
 
 @router.get("/v1/admin/shipments/{shipment_id}", response_model=ShipmentOut)
-def get_shipment(shipment_id: IdPath, db: ReadDb, _: AdminCaller) -> ShipmentOut:
+def get_shipment(shipment_id: IdPath, db: ReadDb, _: OrdersCaller) -> ShipmentOut:
     with db.begin():
         shipment = shipments.get_shipment(db, shipment_id)
         return shipment_out(shipment, tracking.events_of(db, [shipment.id])[shipment.id])
@@ -90,7 +91,7 @@ def order_tracking(order_id: IdPath, db: ReadDb, caller: CurrentCaller) -> Track
     carrier's time order); 404 for anyone but the buyer and operators."""
     with db.begin():
         order = orders.get_order(session=db, order_id=order_id,
-                                 user_id=None if caller.is_admin else caller.id)
+                                 user_id=caller.owner_filter(Permission.ORDERS))
         return TrackingOut(order_id=order.id, status=order.status, shipments=[
             shipment_out(s, events) for s, events in tracking.shipments_of_order(db, order.id)])
 
@@ -119,7 +120,7 @@ def _record(sessions, carrier: str, event) -> str:
 
 
 @router.post("/v1/admin/fulfilment/complete-due", response_model=CompleteDueOut)
-def complete_due(db: Db, settings: SettingsDep, _: AdminCaller) -> CompleteDueOut:
+def complete_due(db: Db, settings: SettingsDep, _: OrdersCaller) -> CompleteDueOut:
     """Complete the sub-orders delivered auto_complete_days ago (at the request's clock,
     which the simulator moves)."""
     with db.begin():
@@ -129,7 +130,7 @@ def complete_due(db: Db, settings: SettingsDep, _: AdminCaller) -> CompleteDueOu
 
 @router.post("/v1/admin/fulfilment/carriers/{carrier}/deliver-due",
              response_model=DeliverDueOut)
-def deliver_due(carrier: CarrierPath, request: Request, _: AdminCaller) -> DeliverDueOut:
+def deliver_due(carrier: CarrierPath, request: Request, _: OrdersCaller) -> DeliverDueOut:
     """Let a sandbox carrier post the events due by the request's clock (the demo's
     simulated days move parcels this way; the background job uses the real clock)."""
     impl = request.app.state.carriers.get(carrier)

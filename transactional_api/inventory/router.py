@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from transactional_api.catalog import service as catalog
 from transactional_api.core import clock
-from transactional_api.core.deps import AdminCaller, Db, ReadDb
+from transactional_api.core.deps import CatalogCaller, Db, ReadDb
 from transactional_api.inventory import service
 from transactional_api.inventory.schemas import (
     CountedOut,
@@ -38,12 +38,12 @@ def _level(lv) -> LevelOut:
 
 
 @router.get("/v1/admin/warehouses", response_model=list[WarehouseOut])
-def warehouses(db: ReadDb, _: AdminCaller) -> list[WarehouseOut]:
+def warehouses(db: ReadDb, _: CatalogCaller) -> list[WarehouseOut]:
     return [_wh(w) for w in service.list_warehouses(session=db)]
 
 
 @router.post("/v1/admin/warehouses", status_code=201, response_model=WarehouseOut)
-def create_warehouse(body: WarehouseIn, db: Db, _: AdminCaller) -> WarehouseOut:
+def create_warehouse(body: WarehouseIn, db: Db, _: CatalogCaller) -> WarehouseOut:
     with db.begin():
         return _wh(service.create_warehouse(session=db, code=body.code, name=body.name,
                                             kind=body.kind, regions=body.regions,
@@ -51,13 +51,13 @@ def create_warehouse(body: WarehouseIn, db: Db, _: AdminCaller) -> WarehouseOut:
 
 
 @router.get("/v1/admin/stock", response_model=list[LevelOut])
-def stock(db: ReadDb, _: AdminCaller,
+def stock(db: ReadDb, _: CatalogCaller,
           sku_id: Annotated[list[str], Query(min_length=1, max_length=200)]) -> list[LevelOut]:
     return [_level(lv) for lv in service.levels(session=db, sku_ids=sku_id)]
 
 
 @router.post("/v1/admin/stock/receipts", status_code=201, response_model=list[LevelOut])
-def receive(body: ReceiptIn, db: Db, caller: AdminCaller) -> list[LevelOut]:
+def receive(body: ReceiptIn, db: Db, caller: CatalogCaller) -> list[LevelOut]:
     with db.begin():
         catalog.require_stocked_sku(session=db, sku_id=body.sku_id)
         service.receive(session=db, sku_id=body.sku_id, warehouse_id=body.warehouse_id,
@@ -67,7 +67,7 @@ def receive(body: ReceiptIn, db: Db, caller: AdminCaller) -> list[LevelOut]:
 
 @router.put("/v1/admin/stock/{sku_id}/{warehouse_id}/safety-stock", response_model=LevelOut)
 def safety_stock(sku_id: IdPath, warehouse_id: IdPath, body: SafetyStockIn, db: Db,
-                 _: AdminCaller) -> LevelOut:
+                 _: CatalogCaller) -> LevelOut:
     with db.begin():
         catalog.require_stocked_sku(session=db, sku_id=sku_id)
         service.set_safety_stock(session=db, sku_id=sku_id, warehouse_id=warehouse_id,
@@ -78,7 +78,7 @@ def safety_stock(sku_id: IdPath, warehouse_id: IdPath, body: SafetyStockIn, db: 
 
 @router.post("/v1/admin/warehouses/{warehouse_id}/stocktakes", response_model=list[CountOut])
 def stocktake(warehouse_id: IdPath, body: StocktakeIn, db: Db,
-              caller: AdminCaller) -> list[CountOut]:
+              caller: CatalogCaller) -> list[CountOut]:
     """Counted units replace on-hand; each difference is a ledger movement."""
     counts = {c.sku_id: c.counted for c in body.counts}
     with db.begin():
@@ -90,26 +90,26 @@ def stocktake(warehouse_id: IdPath, body: StocktakeIn, db: Db,
 
 
 @router.get("/v1/admin/stock/alerts", response_model=list[LevelOut])
-def alerts(db: ReadDb, _: AdminCaller,
+def alerts(db: ReadDb, _: CatalogCaller,
            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[LevelOut]:
     """Locations where sellable units are at or below the safety stock."""
     return [_level(lv) for lv in service.low_stock(session=db, limit=limit)]
 
 
 @router.get("/v1/admin/stock/ledger-check", response_model=LedgerCheckOut)
-def ledger_check(db: ReadDb, _: AdminCaller) -> LedgerCheckOut:
+def ledger_check(db: ReadDb, _: CatalogCaller) -> LedgerCheckOut:
     bad = service.ledger_mismatches(session=db)
     return LedgerCheckOut(consistent=not bad, mismatches=bad[:100])
 
 
 @router.post("/v1/admin/stock/expire-reservations", response_model=CountedOut)
-def expire(db: Db, _: AdminCaller) -> CountedOut:
+def expire(db: Db, _: CatalogCaller) -> CountedOut:
     with db.begin():
         return CountedOut(count=service.expire_due(session=db))
 
 
 @router.post("/v1/admin/stock/allocate-presales", response_model=CountedOut)
-def allocate_presales(db: Db, _: AdminCaller) -> CountedOut:
+def allocate_presales(db: Db, _: CatalogCaller) -> CountedOut:
     with db.begin():
         return CountedOut(count=service.allocate_presales(session=db,
                                                           today=clock.now().date()))

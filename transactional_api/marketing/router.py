@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from transactional_api.core.deps import AdminCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import Db, MarketingCaller, ReadDb, SettingsDep
 from transactional_api.marketing import service
 from transactional_api.marketing.schemas import (
     FIRST_DAY,
@@ -24,7 +24,7 @@ CostPath = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 @router.post("/v1/admin/campaign-costs", status_code=201, response_model=CampaignCostOut)
-def create_cost(body: CampaignCostIn, db: Db, caller: AdminCaller,
+def create_cost(body: CampaignCostIn, db: Db, caller: MarketingCaller,
                 settings: SettingsDep) -> CampaignCostOut:
     """One cost per campaign, source, medium and day: 409 `campaign_cost_exists` (with its
     id) when the key has one; change that one with PUT."""
@@ -37,7 +37,7 @@ def create_cost(body: CampaignCostIn, db: Db, caller: AdminCaller,
 
 
 @router.get("/v1/admin/campaign-costs", response_model=CampaignCostPage)
-def list_costs(db: ReadDb, _: AdminCaller,
+def list_costs(db: ReadDb, _: MarketingCaller,
                day_from: Annotated[date | None, Query(alias="from", ge=FIRST_DAY)] = None,
                day_to: Annotated[date | None, Query(alias="to", ge=FIRST_DAY)] = None,
                campaign: Annotated[Utm | None, Query()] = None,
@@ -56,14 +56,14 @@ def list_costs(db: ReadDb, _: AdminCaller,
 
 
 @router.get("/v1/admin/campaign-costs/{cost_id}", response_model=CampaignCostOut)
-def get_cost(cost_id: CostPath, db: ReadDb, _: AdminCaller) -> CampaignCostOut:
+def get_cost(cost_id: CostPath, db: ReadDb, _: MarketingCaller) -> CampaignCostOut:
     with db.begin():
         return cost_out(service.get_cost(session=db, cost_id=cost_id))
 
 
 @router.put("/v1/admin/campaign-costs/{cost_id}", response_model=CampaignCostOut)
 def update_cost(cost_id: CostPath, body: CampaignCostUpdate, db: Db,
-                caller: AdminCaller) -> CampaignCostOut:
+                caller: MarketingCaller) -> CampaignCostOut:
     with db.begin():
         return cost_out(service.update_cost(session=db, cost_id=cost_id,
                                             amount_cents=body.amount_cents,
@@ -71,7 +71,7 @@ def update_cost(cost_id: CostPath, body: CampaignCostUpdate, db: Db,
 
 
 @router.delete("/v1/admin/campaign-costs/{cost_id}", status_code=204)
-def delete_cost(cost_id: CostPath, db: Db, caller: AdminCaller) -> Response:
+def delete_cost(cost_id: CostPath, db: Db, caller: MarketingCaller) -> Response:
     with db.begin():
         service.delete_cost(session=db, cost_id=cost_id, actor_id=caller.id)
     return Response(status_code=204)

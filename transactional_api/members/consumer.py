@@ -1,5 +1,6 @@
-"""Earning from the outbox: paid orders, refunds and published reviews, without touching
-the order code. Follows the outbox by an id cursor kept in member_cursors.
+"""Earning from the outbox: paid orders, refunds (which also give back a share of the
+points an order was paid with), published reviews and the day's first sign-in, without
+touching the order or identity code. Follows the outbox by an id cursor kept in member_cursors.
 
 Every event is applied once: its growth entry (written even when the growth is 0) is keyed
 by the event id, and an event whose key exists is skipped, so re-reading is harmless. On
@@ -20,7 +21,7 @@ from transactional_api.accounts.models import User
 from transactional_api.config import Settings
 from transactional_api.core.db import transaction, utcnow
 from transactional_api.events import outbox
-from transactional_api.members import growth, points
+from transactional_api.members import activity, growth, points, redemption
 from transactional_api.members.models import (
     GrowthEntry,
     MemberAccount,
@@ -30,7 +31,7 @@ from transactional_api.members.models import (
 
 log = logging.getLogger("flywheel.members")
 CURSOR = "outbox"
-EVENT_TYPES = ("order_paid", "refund_succeeded", "review_moderated")
+EVENT_TYPES = ("order_paid", "refund_succeeded", "review_moderated", "user_signed_in")
 
 
 def pending(session: Session) -> bool:
@@ -140,7 +141,8 @@ def _locked_accounts(s: Session, users: set[str], records: list[dict],
 
 def apply(s: Session, record: dict, settings: Settings, *, windows: growth.Windows,
           accounts: dict[str, MemberAccount]) -> int:
-    """Apply one event (its key is known to be new); 1 if it concerned a member."""
+    """Apply one event (its key is known to be new); 1 if it changed a member's numbers
+    (0 for a day's later sign-ins)."""
     payload, kind = record["payload"], record["event_type"]
     user_id = _member_of(record)
     if not user_id:
@@ -162,6 +164,10 @@ def apply(s: Session, record: dict, settings: Settings, *, windows: growth.Windo
                     amount_cents=cents, source_event_id=record["event_id"])
     elif kind == "refund_succeeded":
         _reverse_refund(s, account, record, common)
+    elif kind == "user_signed_in":
+        # keyed by the day, not the event: a second sign-in that day changes nothing
+        return int(activity.sign_in(s, account, settings, at=at, windows=windows,
+                                    source_event_id=record["event_id"]) is not None)
     else:
         _review(s, account, record, common, settings)
     return 1
@@ -202,12 +208,20 @@ def _reverse_refund(s: Session, account, record: dict, common: dict) -> None:
     paid = s.execute(select(GrowthEntry.amount_cents, GrowthEntry.growth).where(
         GrowthEntry.order_id == order_id, GrowthEntry.source == "order_paid")).first()
     if paid is None or not paid.amount_cents:
-        return  # paid before members existed, or never paid (a refund of money owed back)
+        # paid before members existed, or never paid (a refund of money owed back: an order
+        # cancelled unpaid already had its points back)
+        return
     refunded_before, growth_back = s.execute(select(
         func.coalesce(func.sum(GrowthEntry.amount_cents), 0),
         func.coalesce(func.sum(GrowthEntry.growth), 0)).where(
         GrowthEntry.order_id == order_id, GrowthEntry.source == "refund")).one()
     refunded = min(int(refunded_before) + cents, paid.amount_cents)
+    back = redemption.refunded_share(s, order_id=order_id, refunded_cents=refunded)
+    if back:
+        redemption.give_back(s, order_id=order_id, points=back,
+                             source_key=f"{common['source_key']}:spent", at=common["occurred_at"],
+                             reason=f"refund of order {order_id}: points paid back",
+                             amount_cents=cents, source_event_id=record["event_id"])
 
     def share(earned: int) -> int:
         return earned * refunded // paid.amount_cents

@@ -1,6 +1,6 @@
-"""The members' periodic work inside the API: follow the outbox, expire points, and run
-the period end's downgrades. Each is safe with several API processes (cursor row and
-account row locks, and per-source unique keys)."""
+"""The members' periodic work inside the API: follow the outbox, expire points, run the
+period end's downgrades, and reward the day's birthdays. Each is safe with several API
+processes (cursor row and account row locks, and per-source unique keys)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from transactional_api.config import Settings
 from transactional_api.core import clock
 from transactional_api.core.background import Periodic
 from transactional_api.core.db import transaction
-from transactional_api.members import consumer, growth, points
+from transactional_api.members import activity, consumer, growth, points
 
 log = logging.getLogger("flywheel.members")
 # Each batch holds the database's writer (on SQLite, the one checkout needs too): small
@@ -24,7 +24,8 @@ CONSUMER_BUDGET_SECONDS = 0.2
 
 def housekeeping(sessions: sessionmaker[Session], settings: Settings, *,
                  now: datetime | None = None) -> dict:
-    """Expire due points, then run the period end's downgrades if one is due. ``now``
+    """Expire due points, run the period end's downgrades if one is due, then reward
+    birthdays (once a year each, so running it hourly is the nightly job). ``now``
     defaults to the shop clock; pass a simulated time to replay a month."""
     now = now or clock.now()
     consumer.consume_all(sessions, settings)  # levels must see every earning first
@@ -33,10 +34,13 @@ def housekeeping(sessions: sessionmaker[Session], settings: Settings, *,
     with transaction(sessions) as s:
         changes = growth.run_due_period_end(s, now=now, levels=settings.members_levels,
                                             window_days=settings.members_growth_window_days)
-    if expired or changes:
+    with transaction(sessions) as s:
+        birthdays = activity.grant_birthdays(s, now=now, settings=settings)
+    if expired or changes or birthdays:
         log.info("members housekeeping", extra={"expired_points": expired,
-                                                "downgrades": len(changes or [])})
-    return {"expired_points": expired, "downgrades": changes or []}
+                                                "downgrades": len(changes or []),
+                                                "birthdays": birthdays})
+    return {"expired_points": expired, "downgrades": changes or [], "birthdays": birthdays}
 
 
 def start(*, settings: Settings, sessions: sessionmaker[Session]) -> list[Periodic]:

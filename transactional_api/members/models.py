@@ -6,11 +6,12 @@ idempotency key, or the expired lot), so applying the same source twice inserts 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -38,6 +39,9 @@ class MemberAccount(Base):
     points_debt: Mapped[int] = mapped_column(BigInteger, default=0)
     points_entries: Mapped[int] = mapped_column(BigInteger, default=0)  # the last entry's seq
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the member's birthday (the birthday rule); set once by the member, when it was set
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_date_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class GrowthEntry(Base):
@@ -96,3 +100,24 @@ class MemberCursor(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MemberActivity(Base):
+    """One rewarded-or-not activity: a day's first sign-in (key: the UTC date), a share
+    (key: the request's key), a year's birthday (key: the year). The unique (user, kind,
+    key) makes every rule idempotent; streak is the consecutive sign-in days so far."""
+
+    __tablename__ = "member_activities"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "key", name="uq_member_activity"),
+                      Index("ix_member_activity_user_day", "user_id", "kind", "activity_date"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("member_accounts.user_id"))
+    kind: Mapped[str] = mapped_column(String(16))  # sign_in, share, birthday
+    key: Mapped[str] = mapped_column(String(120))
+    activity_date: Mapped[date] = mapped_column(Date)
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[str | None] = mapped_column(String(36))
+    channel: Mapped[str | None] = mapped_column(String(24))
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    growth: Mapped[int] = mapped_column(BigInteger, default=0)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from transactional_api.events.member_events import (
     PointsEarned,
     PointsEntryPayload,
     PointsExpired,
+    PointsRefunded,
     PointsReversed,
     PointsSpent,
 )
@@ -29,7 +30,7 @@ from transactional_api.members.levels import LevelRule
 from transactional_api.members.models import MemberAccount, PointsEntry
 
 _EVENTS = {"earn": PointsEarned, "spend": PointsSpent, "expire": PointsExpired,
-           "reverse": PointsReversed, "debt_settled": PointsReversed}
+           "reverse": PointsReversed, "debt_settled": PointsReversed, "refund": PointsRefunded}
 
 
 def _consume_lots(session: Session, user_id: str, points: int) -> None:
@@ -74,15 +75,16 @@ def _add(session: Session, account: MemberAccount, *, kind: str, points: int,
 def earn(session: Session, account: MemberAccount, *, points: int, source_key: str,
          reason: str, at: datetime, expiry_days: int, kind: str = "earn",
          order_id: str | None = None, amount_cents: int | None = None,
-         source_event_id: str | None = None, review_id: str | None = None
-         ) -> PointsEntry | None:
-    """Credit a lot expiring expiry_days after ``at``, then settle any debt from it."""
+         source_event_id: str | None = None, review_id: str | None = None,
+         expires_at: datetime | None = None) -> PointsEntry | None:
+    """Credit a lot expiring expiry_days after ``at`` (or at ``expires_at``), then settle
+    any debt from it."""
     if points <= 0:
         return None
     entry = _add(session, account, kind=kind, points=points, source_key=source_key,
                  reason=reason, at=at, order_id=order_id, amount_cents=amount_cents,
-                 expires_at=at + timedelta(days=expiry_days), source_event_id=source_event_id,
-                 review_id=review_id)
+                 expires_at=expires_at or at + timedelta(days=expiry_days),
+                 source_event_id=source_event_id, review_id=review_id)
     settle = min(account.points_debt, points)
     if settle:
         account.points_debt -= settle

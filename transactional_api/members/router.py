@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from transactional_api.accounts.models import User
 from transactional_api.config import Settings
 from transactional_api.core import clock
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, MarketingCaller, ReadDb, SettingsDep
 from transactional_api.core.errors import NotFound, Unprocessable
 from transactional_api.members import points
 from transactional_api.members.growth import window_growth
@@ -45,7 +45,8 @@ def member_view(session: Session, user_id: str, settings: Settings) -> MemberOut
         points_balance=account.points_balance if account else 0,
         points_debt=account.points_debt if account else 0,
         next_level=NextLevelOut(name=nxt.name, min_growth=nxt.min_growth,
-                                growth_missing=max(nxt.min_growth - total, 0)) if nxt else None)
+                                growth_missing=max(nxt.min_growth - total, 0)) if nxt else None,
+        birth_date=account.birth_date if account else None)
 
 
 @router.get("/v1/members/me", response_model=MemberOut)
@@ -85,7 +86,7 @@ def redeem(body: RedemptionIn, db: Db, caller: CurrentCaller, settings: Settings
 
 
 @router.get("/v1/admin/members/{user_id}", response_model=MemberOut)
-def admin_member(user_id: UserPath, db: ReadDb, _: AdminCaller,
+def admin_member(user_id: UserPath, db: ReadDb, _: MarketingCaller,
                  settings: SettingsDep) -> MemberOut:
     if db.get(User, user_id) is None:
         raise NotFound("user not found")
@@ -94,7 +95,7 @@ def admin_member(user_id: UserPath, db: ReadDb, _: AdminCaller,
 
 @router.post("/v1/admin/members/{user_id}/points/adjustments", status_code=201,
              response_model=PointsEntryOut, responses=REPLAYED)
-def adjust_points(user_id: UserPath, body: AdjustmentIn, db: Db, caller: AdminCaller,
+def adjust_points(user_id: UserPath, body: AdjustmentIn, db: Db, caller: MarketingCaller,
                   settings: SettingsDep, response: Response,
                   idempotency_key: OptionalKey = None) -> PointsEntryOut:
     """Credit or debit a member's points with a reason (recorded as "adjustment: reason");

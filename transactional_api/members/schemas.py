@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +30,7 @@ class MemberOut(BaseModel):
     points_debt: int = Field(description="Points a refund could not take back (already "
                              "spent); settled from the next earnings")
     next_level: NextLevelOut | None
+    birth_date: date | None = None
 
 
 class PointsEntryOut(BaseModel):
@@ -59,3 +60,27 @@ class AdjustmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     points: SignedPoints = Field(description="Signed, never 0: a credit or a debit")
     reason: Reason
+
+
+class ShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[a-z][a-z0-9_]*$",
+                                  description="where it was shared: link, email, wechat...")]
+
+
+class ShareOut(BaseModel):
+    share_id: str
+    product_id: str
+    channel: str
+    rewarded: bool = Field(description="False past the day's rewarded shares")
+    points: int
+    growth: int
+
+
+class BirthdayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    birth_date: date
+
+
+class BirthdayOut(BaseModel):
+    birth_date: date

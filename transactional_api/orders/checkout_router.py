@@ -8,8 +8,10 @@ from fastapi import APIRouter, Path, Request
 
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db
+from transactional_api.core.deps import CurrentCaller, Db, OrdersCaller, SettingsDep
+from transactional_api.members.redemption import Rule
 from transactional_api.orders import intercept, service, suborders
+from transactional_api.orders.placement import PointsAsked
 from transactional_api.orders.router import lines_of, order_out, sub_order_out
 from transactional_api.orders.schemas import (
     InterceptIn,
@@ -17,6 +19,7 @@ from transactional_api.orders.schemas import (
     PreviewIn,
     PreviewLineOut,
     PreviewOut,
+    PreviewPointsOut,
     PreviewShippingOut,
     SubOrderOut,
     SubOrderTransitionIn,
@@ -27,9 +30,10 @@ SubOrderPath = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 @router.post("/v1/checkout/preview", response_model=PreviewOut)
-def preview(body: PreviewIn, request: Request, caller: CurrentCaller,
+def preview(body: PreviewIn, request: Request, caller: CurrentCaller, settings: SettingsDep,
             x_cart_id: CartId = None) -> PreviewOut:
-    """Prices the cart (or the given items) for an address without placing anything."""
+    """Prices the cart (or the given items) for an address without placing anything;
+    with points_to_spend or use_points, shows what the points take off."""
     items, recipients = lines_of(body.items)
     # Read-only unless a guest cart has to be merged in: a preview never takes the
     # database's write lock from the shoppers who are placing orders.
@@ -39,10 +43,17 @@ def preview(body: PreviewIn, request: Request, caller: CurrentCaller,
         if merging:
             # the guest cart is read as if merged; the merge rolls back with the preview
             cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
-        q, dest, available = service.preview(
+        rule = Rule.of(settings)
+        q, dest, available, used = service.preview(
             session=db, user_id=caller.id, items=items, recipients=recipients,
-            address_id=body.address_id, region=body.shipping_region)
+            address_id=body.address_id, region=body.shipping_region,
+            points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
+            points_rule=rule)
         out = _preview_out(q, dest, available)
+        out.points = PreviewPointsOut(
+            balance=used.balance, max_points=used.max_points, points_to_spend=used.points,
+            points_discount_cents=used.discount_cents,
+            points_per_currency_unit=rule.points_per_unit)
         db.rollback()
     return out
 
@@ -66,13 +77,14 @@ def _preview_out(q, dest, available) -> PreviewOut:
             free_over_cents=m.free_over_cents,
             short_of_free_shipping_cents=m.short_of_free_cents) for m in q.merchants],
         subtotal_cents=q.subtotal_cents, discount_cents=q.discount_cents,
-        shipping_cents=q.shipping_cents, tax_cents=q.tax_cents, total_cents=q.total_cents,
+        shipping_cents=q.shipping_cents, tax_cents=q.tax_cents,
+        points_discount_cents=q.points_discount_cents, total_cents=q.total_cents,
         placeable=all(available[ln.sku_id] >= ln.quantity for ln in q.lines))
 
 
 @router.post("/v1/admin/sub-orders/{sub_order_id}/transitions", response_model=SubOrderOut)
 def transition(sub_order_id: SubOrderPath, body: SubOrderTransitionIn, db: Db,
-               _: AdminCaller) -> SubOrderOut:
+               _: OrdersCaller) -> SubOrderOut:
     """Fulfilment moves one step: picking, packed, shipped, delivered, completed."""
     with db.begin():
         sub = suborders.get_sub_order(session=db, sub_order_id=sub_order_id)
@@ -84,7 +96,7 @@ def transition(sub_order_id: SubOrderPath, body: SubOrderTransitionIn, db: Db,
 
 @router.post("/v1/admin/sub-orders/{sub_order_id}/intercept", response_model=OrderOut)
 def intercept_sub_order(sub_order_id: SubOrderPath, body: InterceptIn, db: Db,
-                        caller: AdminCaller) -> OrderOut:
+                        caller: OrdersCaller) -> OrderOut:
     with db.begin():
         sub = intercept.intercept(session=db, sub_order_id=sub_order_id, action=body.action,
                                   reason=body.reason, actor_id=caller.id)

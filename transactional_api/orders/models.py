@@ -45,6 +45,11 @@ class Order(Base):
     ship_to: Mapped[dict | None] = mapped_column(JSON)
     shipping_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Points the shopper paid with, and what they were worth: total_cents is what is left
+    # to pay with money (subtotal - discount + shipping + tax - points_discount).
+    points_spent: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    points_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
+                                                       server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -88,6 +93,9 @@ class SubOrder(Base):
     discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     shipping_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # this sub-order's share of the order's points discount (its lines' shares summed)
+    points_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
+                                                       server_default="0")
     total_cents: Mapped[int] = mapped_column(BigInteger)
     # Set by after-sales while a request on this sub-order is open.
     after_sales_open: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -122,6 +130,11 @@ class OrderItem(Base):
     unit_price_cents: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int]
     line_total_cents: Mapped[int] = mapped_column(BigInteger)
+    # the line's share of the points the order was paid with (never its shipping): refunds
+    # of the line give back line_total + tax - points_discount in money
+    points_spent: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    points_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
+                                                       server_default="0")
     merchant_id: Mapped[str] = mapped_column(String(36), default="self-operated")
     sku_kind: Mapped[str] = mapped_column(String(16), default="standard")
     # Virtual goods: the account topped up instead of a shipping address, and the outcome.

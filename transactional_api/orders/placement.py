@@ -27,6 +27,7 @@ from transactional_api.events import contract as ev
 from transactional_api.events.contract import Context
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import Strategy, prefer_single_location
+from transactional_api.members import redemption
 from transactional_api.orders import pricing, state, suborders
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 
@@ -69,20 +70,47 @@ def resolve_lines(*, session: Session, user_id: str, items: dict[str, int] | Non
     return lines, found
 
 
+@dataclass(frozen=True)
+class PointsAsked:
+    """What the shopper asks to pay with points: a number, or as many as allowed."""
+
+    points_to_spend: int | None = None
+    use_points: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.points_to_spend) or self.use_points
+
+
+def apply_points(session: Session, q: pricing.Quote, *, user_id: str, asked: PointsAsked,
+                 rule: redemption.Rule) -> redemption.Redemption:
+    """Take the points the shopper asked for off the quote (preview and placement alike)."""
+    r = redemption.plan(session, user_id=user_id, total_cents=q.gross_cents,
+                        coverable_cents=q.coverable_cents,
+                        points_to_spend=asked.points_to_spend, use_points=asked.use_points,
+                        rule=rule)
+    q.points_spent, q.points_discount_cents = r.points, r.discount_cents
+    return r
+
+
 def preview(*, session: Session, user_id: str, items: dict[str, int] | None,
-            recipients: dict[str, str], address_id: str | None,
-            region: str | None) -> tuple[pricing.Quote, Destination, dict[str, int]]:
-    """The priced cart and how many units of each line can be sold now; writes nothing."""
+            recipients: dict[str, str], address_id: str | None, region: str | None,
+            points: PointsAsked | None = None, points_rule: redemption.Rule | None = None
+            ) -> tuple[pricing.Quote, Destination, dict[str, int], redemption.Redemption | None]:
+    """The priced cart (after any points asked for), how many units of each line can be
+    sold now, and the points part; writes nothing."""
     dest = destination(session=session, user_id=user_id, address_id=address_id, region=region)
     lines, found = resolve_lines(session=session, user_id=user_id, items=items,
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
                       recipients=recipients)
+    used = apply_points(session, q, user_id=user_id, asked=points or PointsAsked(),
+                        rule=points_rule) if points_rule else None
     kinds = {s: found[s].kind for s in lines}
     sellable = inventory.stock_view(session=session, sku_ids=list(lines), kinds=kinds)[0]
     available = {s: lines[s] if kinds[s] == "virtual" else max(0, sellable.get(s, 0))
                  for s in lines}
-    return q, dest, available
+    return q, dest, available, used
 
 
 def place_order(
@@ -92,11 +120,15 @@ def place_order(
     recipients: dict[str, str] | None = None, shipping_region: str | None = None,
     address_id: str | None = None, expected_total_cents: int | None = None,
     allocation_strategy: Strategy = prefer_single_location,
+    points: PointsAsked | None = None, points_rule: redemption.Rule | None = None,
 ) -> tuple[Order, bool]:
-    """Returns (order, created). A repeated idempotency key returns the first order."""
+    """Returns (order, created). A repeated idempotency key returns the first order.
+    Points asked for are spent in this transaction (409 insufficient_points when the
+    balance no longer covers them; nothing is written then)."""
     recipients = recipients or {}
+    points = points or PointsAsked()
     fingerprint = _fingerprint(items, session_id, anonymous_id, context, recipients,
-                               shipping_region, address_id, expected_total_cents)
+                               shipping_region, address_id, expected_total_cents, points)
     if idempotency_key:
         existing = session.scalar(select(Order).where(
             Order.user_id == user_id, Order.idempotency_key == idempotency_key))
@@ -112,6 +144,11 @@ def place_order(
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
                       recipients=recipients)
+    if points.any:
+        if points_rule is None:
+            raise Unprocessable("paying with points is not offered here",
+                                code="points_not_accepted")
+        apply_points(session, q, user_id=user_id, asked=points, rule=points_rule)
     if expected_total_cents is not None and expected_total_cents != q.total_cents:
         raise Conflict("the price changed since the preview", code="price_changed",
                        details={"expected_total_cents": expected_total_cents,
@@ -121,6 +158,7 @@ def place_order(
                   currency=q.currency, subtotal_cents=q.subtotal_cents,
                   discount_cents=q.discount_cents, shipping_cents=q.shipping_cents,
                   tax_cents=q.tax_cents, total_cents=q.total_cents,
+                  points_spent=q.points_spent, points_discount_cents=q.points_discount_cents,
                   idempotency_key=idempotency_key, request_fingerprint=fingerprint,
                   session_id=session_id, anonymous_id=anonymous_id,
                   utm_source=context.utm_source, utm_medium=context.utm_medium,
@@ -142,6 +180,10 @@ def place_order(
                                      lines=physical) if physical else {}
     _split(order, q, where)
     session.flush()
+    if q.points_spent:
+        # after the stock rows: every writer takes SKU rows before a member's row
+        redemption.spend_for_order(session, user_id=user_id, order_id=order.id,
+                                   points=q.points_spent, cash_cents=order.total_cents, at=now)
     if from_cart:
         cart.clear(session=session, user_id=user_id)
     suborders.emit_for(session, order, ev.OrderCreated, ev.OrderCreatedPayload(
@@ -174,6 +216,10 @@ def _split(order: Order, q: pricing.Quote, where: dict[str, dict[str | None, int
                 sku_kind=ln.kind, recipient=ln.recipient)
             order.items.append(item)
             groups[(ln.merchant_id, wh, kind)].append(item)
+    shares = redemption.allocate(q.points_spent, q.points_discount_cents,
+                                 [i.line_total_cents + i.tax_cents for i in order.items])
+    for item, (pts, cents) in zip(order.items, shares, strict=True):
+        item.points_spent, item.points_discount_cents = pts, cents
     fees = {m.merchant_id: m.shipping_cents for m in q.merchants}
     keys = sorted(groups, key=lambda k: (k[0], str(k[1]), k[2]))
     by_merchant: dict[str, list[tuple]] = defaultdict(list)
@@ -192,10 +238,11 @@ def _split(order: Order, q: pricing.Quote, where: dict[str, dict[str | None, int
                        discount_cents=sum(i.discount_cents for i in items),
                        shipping_cents=shipping.get(k, 0),
                        tax_cents=sum(i.tax_cents for i in items), total_cents=0,
+                       points_discount_cents=sum(i.points_discount_cents for i in items),
                        after_sales_open=False, created_at=order.created_at,
                        updated_at=order.created_at)
         sub.total_cents = (sub.subtotal_cents - sub.discount_cents + sub.shipping_cents
-                           + sub.tax_cents)
+                           + sub.tax_cents - sub.points_discount_cents)
         for i in items:
             i.sub_order_id = sub.id
         order.sub_orders.append(sub)
@@ -213,10 +260,12 @@ def _check_recipients(found: dict, lines: dict[str, int], recipients: dict[str, 
 
 
 def _fingerprint(items, session_id, anonymous_id, context, recipients, shipping_region,
-                 address_id, expected_total_cents) -> str:
+                 address_id, expected_total_cents, points: PointsAsked) -> str:
     request = {"items": sorted(items.items()) if items is not None else "cart",
                "session_id": session_id, "anonymous_id": anonymous_id,
                "context": context.model_dump(), "recipients": sorted(recipients.items()),
                "shipping_region": shipping_region, "address_id": address_id,
                "expected_total_cents": expected_total_cents}
+    if points.any:  # only then: keys of orders placed before points keep their fingerprint
+        request["points"] = [points.points_to_spend, points.use_points]
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()

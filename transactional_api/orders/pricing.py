@@ -60,6 +60,9 @@ class Quote:
     tax_rate_bp: int
     lines: list[PricedLine]
     merchants: list[MerchantShipping] = field(default_factory=list)
+    # set by checkout when the shopper pays part with points (members.redemption)
+    points_spent: int = 0
+    points_discount_cents: int = 0
 
     @property
     def subtotal_cents(self) -> int:
@@ -78,8 +81,19 @@ class Quote:
         return sum(ln.tax_cents for ln in self.lines)
 
     @property
-    def total_cents(self) -> int:
+    def gross_cents(self) -> int:
+        """The order's total before points."""
         return self.subtotal_cents - self.discount_cents + self.shipping_cents + self.tax_cents
+
+    @property
+    def coverable_cents(self) -> int:
+        """What points may pay for: the goods and their tax, never shipping."""
+        return sum(ln.line_total_cents + ln.tax_cents for ln in self.lines)
+
+    @property
+    def total_cents(self) -> int:
+        """What is paid with money."""
+        return self.gross_cents - self.points_discount_cents
 
 
 def quote(*, session: Session, found: dict, lines: dict[str, int], region: str | None,

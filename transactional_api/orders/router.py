@@ -6,11 +6,14 @@ from fastapi import APIRouter, Header, Path, Query, Response
 
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, OrdersCaller, ReadDb, SettingsDep
 from transactional_api.core.errors import Unprocessable
+from transactional_api.core.permissions import Permission
 from transactional_api.inventory.allocation import load_strategy
+from transactional_api.members.redemption import Rule
 from transactional_api.orders import service, state
 from transactional_api.orders.models import Order, SubOrder
+from transactional_api.orders.placement import PointsAsked
 from transactional_api.orders.schemas import (
     ExpireOut,
     OrderIn,
@@ -34,7 +37,8 @@ def sub_order_out(s: SubOrder) -> SubOrderOut:
         paused=s.paused, hold_reason=s.hold_reason, currency=s.currency,
         subtotal_cents=s.subtotal_cents, discount_cents=s.discount_cents,
         shipping_cents=s.shipping_cents, tax_cents=s.tax_cents, total_cents=s.total_cents,
-        paid_at=s.paid_at, shipped_at=s.shipped_at, delivered_at=s.delivered_at,
+        points_discount_cents=s.points_discount_cents, paid_at=s.paid_at,
+        shipped_at=s.shipped_at, delivered_at=s.delivered_at,
         completed_at=s.completed_at, cancelled_at=s.cancelled_at,
         cancel_reason=s.cancel_reason)
 
@@ -44,7 +48,8 @@ def order_out(o: Order) -> OrderOut:
         id=o.id, user_id=o.user_id, status=o.status, currency=o.currency,
         subtotal_cents=o.subtotal_cents, discount_cents=o.discount_cents,
         shipping_cents=o.shipping_cents, tax_cents=o.tax_cents,
-        total_cents=o.total_cents, shipping_region=o.shipping_region,
+        total_cents=o.total_cents, points_spent=o.points_spent,
+        points_discount_cents=o.points_discount_cents, shipping_region=o.shipping_region,
         address_id=o.address_id, ship_to=o.ship_to,
         created_at=o.created_at, expires_at=o.expires_at,
         paid_at=o.paid_at, cancelled_at=o.cancelled_at, cancel_reason=o.cancel_reason,
@@ -55,6 +60,7 @@ def order_out(o: Order) -> OrderOut:
                             line_total_cents=i.line_total_cents,
                             list_price_cents=i.list_price_cents,
                             discount_cents=i.discount_cents, tax_cents=i.tax_cents,
+                            points_discount_cents=i.points_discount_cents,
                             weight_grams=i.weight_grams, sub_order_id=i.sub_order_id,
                             warehouse_id=i.warehouse_id, merchant_id=i.merchant_id,
                             kind=i.sku_kind, recipient=i.recipient,
@@ -93,7 +99,9 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
             shipping_region=body.shipping_region, address_id=body.address_id,
             expected_total_cents=body.expected_total_cents,
             allocation_strategy=load_strategy(settings.allocation_strategy),
-            payment_timeout_seconds=settings.order_payment_timeout_seconds)
+            payment_timeout_seconds=settings.order_payment_timeout_seconds,
+            points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
+            points_rule=Rule.of(settings))
         if not created:
             response.status_code = 200
             response.headers["Idempotent-Replayed"] = "true"
@@ -115,31 +123,32 @@ def list_orders(db: ReadDb, caller: CurrentCaller,
 def get_order(order_id: OrderPath, db: ReadDb, caller: CurrentCaller) -> OrderOut:
     with db.begin():
         return order_out(service.get_order(
-            session=db, order_id=order_id, user_id=None if caller.is_admin else caller.id))
+            session=db, order_id=order_id, user_id=caller.owner_filter(Permission.ORDERS)))
 
 
 @router.post("/v1/orders/{order_id}/cancel", response_model=OrderOut)
 def cancel_order(order_id: OrderPath, db: Db, caller: CurrentCaller) -> OrderOut:
     with db.begin():
         return order_out(service.cancel_order(
-            session=db, order_id=order_id, user_id=None if caller.is_admin else caller.id,
-            reason="cancelled_by_admin" if caller.is_admin else "cancelled_by_shopper"))
+            session=db, order_id=order_id, user_id=caller.owner_filter(Permission.ORDERS),
+            reason="cancelled_by_admin" if caller.can(Permission.ORDERS)
+            else "cancelled_by_shopper"))
 
 
 @router.post("/v1/admin/orders/{order_id}/ship", response_model=OrderOut)
-def ship(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
+def ship(order_id: OrderPath, db: Db, _: OrdersCaller) -> OrderOut:
     with db.begin():
         return order_out(service.ship_order(session=db, order_id=order_id))
 
 
 @router.post("/v1/admin/orders/{order_id}/complete", response_model=OrderOut)
-def complete(order_id: OrderPath, db: Db, _: AdminCaller) -> OrderOut:
+def complete(order_id: OrderPath, db: Db, _: OrdersCaller) -> OrderOut:
     with db.begin():
         return order_out(service.complete_order(session=db, order_id=order_id))
 
 
 @router.post("/v1/admin/orders/{order_id}/returns", response_model=OrderOut)
-def accept_return(order_id: OrderPath, body: ReturnIn, db: Db, caller: AdminCaller) -> OrderOut:
+def accept_return(order_id: OrderPath, body: ReturnIn, db: Db, caller: OrdersCaller) -> OrderOut:
     """Goods received back into stock (where they were shipped from)."""
     with db.begin():
         return order_out(service.accept_return(session=db, order_id=order_id,
@@ -148,6 +157,6 @@ def accept_return(order_id: OrderPath, body: ReturnIn, db: Db, caller: AdminCall
 
 
 @router.post("/v1/admin/orders/expire", response_model=ExpireOut)
-def expire(db: Db, _: AdminCaller) -> ExpireOut:
+def expire(db: Db, _: OrdersCaller) -> ExpireOut:
     with db.begin():
         return ExpireOut(cancelled=service.expire_unpaid(session=db))

@@ -31,6 +31,10 @@ class OrderIn(BaseModel):
     # The total the shopper saw (from the preview): placement refuses a different one.
     expected_total_cents: int | None = Field(None, strict=True, ge=0, le=MAX_CENTS)
     context: Context = Field(default_factory=Context)
+    points_to_spend: int | None = Field(
+        None, strict=True, ge=0, le=10**12, description="Points to pay part of the order with")
+    use_points: bool = Field(False, strict=True, description="Pay with as many points as the "
+                             "balance and the cap allow")
 
 
 class PreviewIn(BaseModel):
@@ -41,6 +45,16 @@ class PreviewIn(BaseModel):
     address_id: str | None = Field(None, min_length=1, max_length=36)
     shipping_region: str | None = Field(None, min_length=1, max_length=16,
                                         pattern=r"^[A-Za-z0-9_-]+$")
+    points_to_spend: int | None = Field(None, strict=True, ge=0, le=10**12)
+    use_points: bool = Field(False, strict=True)
+
+
+class PreviewPointsOut(BaseModel):
+    balance: int
+    max_points: int = Field(description="The most points this order may take (the cap)")
+    points_to_spend: int
+    points_discount_cents: int
+    points_per_currency_unit: int = Field(description="Points worth 1.00 of the currency")
 
 
 class PreviewLineOut(BaseModel):
@@ -81,7 +95,9 @@ class PreviewOut(BaseModel):
     discount_cents: int
     shipping_cents: int
     tax_cents: int
-    total_cents: int
+    points_discount_cents: int = 0
+    total_cents: int = Field(description="To pay with money, after any points")
+    points: PreviewPointsOut | None = None
     placeable: bool
 
 
@@ -100,6 +116,7 @@ class SubOrderOut(BaseModel):
     discount_cents: int
     shipping_cents: int
     tax_cents: int
+    points_discount_cents: int = 0
     total_cents: int
     paid_at: datetime | None
     shipped_at: datetime | None
@@ -131,6 +148,7 @@ class OrderItemOut(BaseModel):
     list_price_cents: int
     discount_cents: int
     tax_cents: int
+    points_discount_cents: int = 0
     weight_grams: int
     sub_order_id: str | None
     warehouse_id: str | None
@@ -149,7 +167,9 @@ class OrderOut(BaseModel):
     discount_cents: int
     shipping_cents: int
     tax_cents: int
-    total_cents: int
+    points_spent: int = 0
+    points_discount_cents: int = 0
+    total_cents: int = Field(description="To pay with money: after the points discount")
     shipping_region: str | None
     address_id: str | None
     ship_to: dict | None

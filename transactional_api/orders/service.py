@@ -20,6 +20,7 @@ from transactional_api.events import contract as ev
 from transactional_api.events.contract import Context
 from transactional_api.events.outbox import emit
 from transactional_api.inventory import service as inventory
+from transactional_api.members import redemption
 from transactional_api.orders import state, suborders, virtual
 from transactional_api.orders.models import Order
 from transactional_api.orders.placement import place_order, preview  # noqa: F401 (public)
@@ -192,7 +193,8 @@ def ensure_owner(order: Order, user_id: str) -> None:
 
 
 def _cancel(session: Session, order: Order, reason: str) -> None:
-    """An unpaid order ends: every sub-order is cancelled and the stock returns."""
+    """An unpaid order ends: every sub-order is cancelled, the stock and the points it was
+    placed with return."""
     if order.status != state.PENDING_PAYMENT:
         raise Conflict(f"cannot move an order from {order.status} to cancelled",
                        code="illegal_transition",
@@ -200,6 +202,9 @@ def _cancel(session: Session, order: Order, reason: str) -> None:
     now = clock.now()
     order.cancel_reason = reason
     inventory.release(session=session, order_id=order.id)
+    if order.points_spent:
+        redemption.give_back_all(session, order_id=order.id, at=now,
+                                 reason=f"order {order.id} cancelled ({reason})"[:200])
     for sub in order.sub_orders:
         suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason, at=now,
                           ignore_pause=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from transactional_api.core import clock
@@ -32,6 +32,18 @@ def get_sub_order(*, session: Session, sub_order_id: str, lock: bool = False) ->
     if sub is None:
         raise NotFound("sub-order not found", code="sub_order_not_found")
     return sub
+
+
+def list_sub_orders(*, session: Session, merchant_id: str, status: str | None = None,
+                    limit: int = 50, offset: int = 0) -> tuple[list[SubOrder], int]:
+    """One merchant's sub-orders, newest first, with the total count (merchant staff's list)."""
+    stmt = select(SubOrder).where(SubOrder.merchant_id == merchant_id)
+    if status:
+        stmt = stmt.where(SubOrder.status == status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    subs = session.scalars(stmt.order_by(SubOrder.created_at.desc(), SubOrder.id)
+                           .limit(limit).offset(offset))
+    return list(subs), total
 
 
 def parent_locked(session: Session, sub: SubOrder) -> Order:

@@ -36,7 +36,7 @@ def fulfil_lines(*, session: Session, order, payment_id: str, at: datetime | Non
                 currency=order.currency, supplier_reference=result.reference,
                 reason=result.reason)))
         if not result.ok:
-            owed += item.line_total_cents + item.tax_cents
+            owed += item.line_total_cents + item.tax_cents - item.points_discount_cents
     _settle_sub_orders(session, order, now)
     if owed:
         emit(session=session, event=ev.PaymentRefundDue(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from sqlalchemy import select
 
 from transactional_api.core import clock
-from transactional_api.core.deps import AdminCaller, Db, ReadDb
+from transactional_api.core.deps import Db, FinanceCaller, ReadDb
 from transactional_api.core.errors import NotFound, Unprocessable
 from transactional_api.payments import reconciliation, refunds
 from transactional_api.payments import sandbox_provider as books
@@ -44,7 +44,7 @@ def _day(day: date) -> date:
 
 @router.post("/v1/admin/payments/{payment_id}/refunds", status_code=201,
              response_model=RefundOut)
-def refund_payment(payment_id: IdPath, body: RefundIn, db: Db, caller: AdminCaller,
+def refund_payment(payment_id: IdPath, body: RefundIn, db: Db, caller: FinanceCaller,
                    request: Request, response: Response,
                    idempotency_key: Annotated[str | None, Header(min_length=1,
                                                                  max_length=100)] = None,
@@ -73,7 +73,7 @@ def refund_payment(payment_id: IdPath, body: RefundIn, db: Db, caller: AdminCall
 
 
 @router.post("/v1/admin/payments/refund-due/sweep")
-def sweep_refund_due(caller: AdminCaller, request: Request) -> dict[str, int]:
+def sweep_refund_due(caller: FinanceCaller, request: Request) -> dict[str, int]:
     """Refund every refund_due payment now (the background sweeper waits a grace period)."""
     return {"refunded": refunds.refund_due_sweep(
         sessions=request.app.state.sessions, older_than_seconds=0,
@@ -81,7 +81,7 @@ def sweep_refund_due(caller: AdminCaller, request: Request) -> dict[str, int]:
 
 
 @router.post("/v1/admin/payments/sandbox/deliver-due")
-def deliver_due(caller: AdminCaller, request: Request) -> dict[str, int]:
+def deliver_due(caller: FinanceCaller, request: Request) -> dict[str, int]:
     """Let the card and bank sandboxes post the callbacks due by the request's clock (the
     demo's simulated days confirm transfers this way; the background job uses the real
     clock)."""
@@ -101,7 +101,7 @@ def _run_out(run, found) -> RunOut:
 
 
 @router.post("/v1/admin/payments/reconciliation/{day}", response_model=RunOut)
-def reconcile(day: date, db: Db, caller: AdminCaller, request: Request) -> RunOut:
+def reconcile(day: date, db: Db, caller: FinanceCaller, request: Request) -> RunOut:
     """Compare our ledger with every channel's statement of ``day`` (UTC); a re-run
     replaces that day's findings."""
     _day(day)
@@ -112,7 +112,7 @@ def reconcile(day: date, db: Db, caller: AdminCaller, request: Request) -> RunOu
 
 
 @router.get("/v1/admin/payments/reconciliation", response_model=RunsOut)
-def reconciliation_runs(db: ReadDb, caller: AdminCaller,
+def reconciliation_runs(db: ReadDb, caller: FinanceCaller,
                         day: Annotated[date | None, Query()] = None) -> RunsOut:
     """The latest run of ``day`` with its findings, or of the most recent days."""
     with db.begin():
@@ -120,7 +120,7 @@ def reconciliation_runs(db: ReadDb, caller: AdminCaller,
 
 
 @router.get("/v1/admin/payments/statements/{channel}/{day}", response_model=StatementOut)
-def statement(channel: ChannelPath, day: date, db: ReadDb, caller: AdminCaller,
+def statement(channel: ChannelPath, day: date, db: ReadDb, caller: FinanceCaller,
               request: Request) -> StatementOut:
     """A channel's statement of one day, as reconciliation reads it."""
     found = request.app.state.payment_channels.get(channel)
@@ -136,7 +136,7 @@ def statement(channel: ChannelPath, day: date, db: ReadDb, caller: AdminCaller,
 
 @router.post("/v1/admin/payments/sandbox/statement-faults", status_code=201,
              response_model=FaultOut)
-def plant_fault(body: FaultIn, db: Db, caller: AdminCaller, request: Request) -> FaultOut:
+def plant_fault(body: FaultIn, db: Db, caller: FinanceCaller, request: Request) -> FaultOut:
     """Make a channel's statement of one day drop, alter or invent an entry (for tests and
     the demo: reconciliation should then report it)."""
     channel = request.app.state.payment_channels.get(body.channel)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from transactional_api.core import clock
 from transactional_api.core.deps import CurrentCaller, Db, ReadDb, SettingsDep
 from transactional_api.core.errors import NotFound, Unauthorized, Unprocessable
+from transactional_api.core.permissions import Permission
 from transactional_api.orders import service as orders
 from transactional_api.orders import state as order_state
 from transactional_api.payments import ledger, registry, service
@@ -74,7 +75,7 @@ def payment_options(order_id: IdPath, db: ReadDb, caller: CurrentCaller,
     wallet only when its balance covers the order)."""
     with db.begin():
         order = orders.get_order(session=db, order_id=order_id,
-                                 user_id=None if caller.is_admin else caller.id)
+                                 user_id=caller.owner_filter(Permission.ORDERS, Permission.FINANCE))
         payable = order.status == order_state.PENDING_PAYMENT and \
             order.expires_at > clock.now()
         offers = registry.offers(session=db, channels=request.app.state.payment_channels,
@@ -96,7 +97,7 @@ def get_payment(payment_id: IdPath, db: ReadDb, caller: CurrentCaller) -> Paymen
     """The payment with its transaction ledger and the provider notifications received."""
     with db.begin():
         p = service.get_payment(session=db, payment_id=payment_id,
-                                user_id=None if caller.is_admin else caller.id)
+                                user_id=caller.owner_filter(Permission.ORDERS, Permission.FINANCE))
         txns, events, refunds = ledger.history(db, p.id)
         return PaymentDetailOut(
             **payment_out(p).model_dump(),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import select
 
 from transactional_api.accounts import service as accounts
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb, SettingsDep
+from transactional_api.core.deps import CurrentCaller, Db, FinanceCaller, ReadDb, SettingsDep
 from transactional_api.core.errors import NotFound
 from transactional_api.payments import wallet
 from transactional_api.payments.models import WalletEntry
@@ -43,7 +43,7 @@ def my_wallet(db: ReadDb, caller: CurrentCaller,
 
 @router.post("/v1/admin/wallets/{user_id}/credits", status_code=201, response_model=WalletOut)
 def credit_wallet(user_id: Annotated[str, Path(min_length=1, max_length=36)],
-                  body: WalletCreditIn, db: Db, caller: AdminCaller, response: Response,
+                  body: WalletCreditIn, db: Db, caller: FinanceCaller, response: Response,
                   settings: SettingsDep,
                   idempotency_key: Annotated[str | None, Header(min_length=1,
                                                                 max_length=100)] = None,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from transactional_api.core.deps import OptionalCaller, RedisDep
 from transactional_api.core.errors import Forbidden
+from transactional_api.core.permissions import Permission
 from transactional_api.recommendations import service
 from transactional_api.recommendations.schemas import RecommendationsOut, RecommendedItem
 
@@ -24,7 +25,8 @@ def recommendations(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> RecommendationsOut:
     # A personal list reveals what someone browsed and bought: it is the caller's own.
-    if user_id is not None and (caller is None or (user_id != caller.id and not caller.is_admin)):
+    if user_id is not None and (caller is None or caller.owner_filter(
+            Permission.DATA, Permission.MARKETING) not in (None, user_id)):
         raise Forbidden("personal recommendations are for their owner only",
                         code="not_your_recommendations")
     personal = user_id or (caller.id if caller else None)

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from transactional_api.core.deps import AdminCaller, CurrentCaller, Db, ReadDb
+from transactional_api.core.deps import CatalogCaller, CurrentCaller, Db, ReadDb
 from transactional_api.reviews import service
 from transactional_api.reviews.models import Review
 from transactional_api.reviews.ratings import RatingSummary
@@ -79,7 +79,7 @@ def my_reviews(db: ReadDb, caller: CurrentCaller, limit: Limit = 20,
 
 @router.get("/v1/admin/reviews", response_model=ReviewPage)
 def admin_reviews(
-    db: ReadDb, _: AdminCaller,
+    db: ReadDb, _: CatalogCaller,
     status: Literal["pending", "published", "rejected"] | None = None,
     product_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
     limit: Limit = 50, offset: Offset = 0,
@@ -92,7 +92,7 @@ def admin_reviews(
 
 @router.post("/v1/admin/reviews/{review_id}/moderation", response_model=OwnReviewOut)
 def moderate(review_id: IdPath, body: ModerationIn, db: Db,
-             caller: AdminCaller) -> OwnReviewOut:
+             caller: CatalogCaller) -> OwnReviewOut:
     """Publish or reject (with a reason) a pending review; any other move is 409."""
     with db.begin():
         return _full(service.moderate(session=db, review_id=review_id, actor_id=caller.id,
@@ -100,7 +100,7 @@ def moderate(review_id: IdPath, body: ModerationIn, db: Db,
 
 
 @router.post("/v1/admin/reviews/{review_id}/reply", response_model=OwnReviewOut)
-def reply(review_id: IdPath, body: ReplyIn, db: Db, caller: AdminCaller) -> OwnReviewOut:
+def reply(review_id: IdPath, body: ReplyIn, db: Db, caller: CatalogCaller) -> OwnReviewOut:
     """The shop's one public answer to a published review. Operators only for now: merchant
     staff answering for their own products come with the RBAC work."""
     with db.begin():

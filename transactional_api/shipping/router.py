@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from transactional_api.core.deps import AdminCaller, Db, ReadDb
+from transactional_api.core.deps import Db, FinanceCaller, ReadDb
 from transactional_api.shipping import service
 from transactional_api.shipping.schemas import (
     REGION,
@@ -37,21 +37,21 @@ def rates(db: ReadDb) -> RatesOut:
 
 @router.put("/v1/admin/shipping-rates/{region}/{currency}", response_model=ShippingRateOut)
 def put_rate(region: Region, currency: Currency, body: ShippingRateIn, db: Db,
-             _: AdminCaller) -> ShippingRateOut:
+             _: FinanceCaller) -> ShippingRateOut:
     with db.begin():
         return _ship_out(service.put_shipping_rate(session=db, region=region,
                                                    currency=currency, **body.model_dump()))
 
 
 @router.delete("/v1/admin/shipping-rates/{region}/{currency}", status_code=204)
-def delete_rate(region: Region, currency: Currency, db: Db, _: AdminCaller) -> Response:
+def delete_rate(region: Region, currency: Currency, db: Db, _: FinanceCaller) -> Response:
     with db.begin():
         service.delete_shipping_rate(session=db, region=region, currency=currency)
     return Response(status_code=204)
 
 
 @router.put("/v1/admin/tax-rates/{region}", response_model=TaxRateOut)
-def put_tax(region: Region, body: TaxRateIn, db: Db, _: AdminCaller) -> TaxRateOut:
+def put_tax(region: Region, body: TaxRateIn, db: Db, _: FinanceCaller) -> TaxRateOut:
     with db.begin():
         row = service.put_tax_rate(session=db, region=region, rate_bp=body.rate_bp)
         return TaxRateOut(region=row.region, rate_bp=row.rate_bp)

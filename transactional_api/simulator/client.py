@@ -66,6 +66,7 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         ok: tuple[int, ...] = (200, 201, 202, 204),
+        retries: int = 5,
     ) -> Any:
         sent_headers = dict(headers or {})
         if clock is not None:
@@ -73,12 +74,13 @@ class ApiClient:
         if token:
             sent_headers["Authorization"] = f"Bearer {token}"
         # A local SQLite API can answer 503/429 under a burst; retry a few times, then fail.
-        for attempt in range(5):
+        # (retries=1: no retry, e.g. a code throttle's Retry-After is an hour)
+        for attempt in range(retries):
             resp = self._http.request(
                 method, path, json=json, params=params, headers=sent_headers
             )
             self.requests_sent += 1
-            if resp.status_code not in (429, 503) or attempt == 4:
+            if resp.status_code not in (429, 503) or attempt == retries - 1:
                 break
             time.sleep(_retry_delay(resp, attempt))
         body: Any = None

@@ -20,6 +20,7 @@ from transactional_api.simulator.catalog import (
     load_catalog,
 )
 from transactional_api.simulator.client import ApiClient
+from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
 from transactional_api.simulator.showcase import load_showcase
@@ -58,6 +59,11 @@ class SimulationSummary:
     requests: int
     elapsed_seconds: float
     reviews: int = 0
+    code_sign_ins: dict[str, int] | None = None  # by method: email_code, phone_code
+    shares: int = 0
+    welcome_gifts: int = 0
+    points_orders: int = 0  # orders placed paying part with points
+    points_spent: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,7 +141,8 @@ def simulate(
             raise RuntimeError("the shop has no products; pass admin credentials to load one")
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
         record_campaign_costs(client, admin_token=admin_token, plan=plan, seed=seed)
-        runner = VisitRunner(client, random.Random(f"events:{seed}"))
+        members = SimMembers(client, admin_token, seed)
+        runner = VisitRunner(client, random.Random(f"events:{seed}"), members=members)
         fulfilment = Operations(client, admin_token, seed,
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
@@ -163,6 +170,10 @@ def simulate(
             still_pending=len(laggards), requests=client.requests_sent,
             elapsed_seconds=round(time.monotonic() - started, 2),
             reviews=aftercare.reviewer.reviews,
+            code_sign_ins=dict(members.counters.code_sign_ins),
+            shares=members.counters.shares, welcome_gifts=members.counters.welcome_gifts,
+            points_orders=members.counters.points_orders,
+            points_spent=members.counters.points_spent,
         )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from transactional_api.simulator.client import ApiClient, ApiError, iso
+from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.shoppers import CHANNELS, Shopper, Step, Visit, rng_uuid
 from transactional_api.simulator.showcase import REGIONS
 
@@ -34,6 +35,7 @@ class TrackedOrder:
     expect_paid: bool = False
     last_payment_id: str | None = None
     cancelled: bool = False
+    points: int = 0  # points the order was placed with
 
 
 def planned_channel(step: Step) -> str:
@@ -69,6 +71,7 @@ class VisitRunner:
     counters: Counters = field(default_factory=Counters)
     orders: list[TrackedOrder] = field(default_factory=list)
     states: dict[int, ShopperState] = field(default_factory=dict)
+    members: SimMembers | None = None  # code sign-ins, shares, points (with an operator)
 
     # --- events --------------------------------------------------------------------
     def _flush(self, buffer: list[dict[str, Any]], token: str | None, clock: datetime) -> None:
@@ -103,11 +106,27 @@ class VisitRunner:
         if state.remembered and not step.arg("fresh"):
             state.token = state.remembered
             return
+        method = self.members.method(shopper) if self.members else "password"
+        if method != "password":
+            body = self.members.sign_in_by_code(shopper, at)
+            if body is None:  # throttled: still signed in from last time, if ever
+                state.token = state.remembered
+                return
+            if body.get("created"):
+                self.counters.registrations += 1
+                self.members.welcome(shopper, body["user"]["id"])
+            else:
+                self.counters.logins += 1
+            state.registered = True
+            state.token = state.remembered = body["token"]
+            return
         creds = {"email": shopper.email, "password": shopper.password}
         if not state.registered:
             try:
                 body = self.client.post("/v1/auth/register", json=creds, clock=at)
                 self.counters.registrations += 1
+                if self.members:
+                    self.members.welcome(shopper, body["user"]["id"])
             except ApiError as exc:
                 if exc.status not in (400, 409, 422):
                     raise
@@ -149,6 +168,8 @@ class VisitRunner:
                 if step.arg("sku_id"):
                     payload["sku_id"] = step.arg("sku_id")
                 buffer.append(self._event(visit, shopper, step, "product_view", payload))
+                if self.members:
+                    self.members.maybe_share(shopper, pid, state.token, step.at)
             elif kind == "add_to_cart":
                 if self._cart_add(step, state):
                     buffer.append(self._event(visit, shopper, step, "add_to_cart", {
@@ -181,6 +202,8 @@ class VisitRunner:
                 self.client.post(f"/v1/orders/{order.order_id}/cancel", token=order.token,
                                  clock=step.at)
                 order.cancelled = True
+                if self.members and order.points:
+                    self.members.given_back(shopper, order.points)
                 self.counters.cancellations += 1
         if visit.steps:
             self._flush(buffer, state.token, visit.steps[-1].at)
@@ -224,6 +247,12 @@ class VisitRunner:
             quote = self.client.post("/v1/checkout/preview", json={"address_id": address_id},
                                      token=state.token, clock=step.at)
             self.counters.previews += 1
+            points = self.members.points_for(shopper, key, quote) if self.members else 0
+            if points:  # the shopper ticks "pay with points" and sees the new total
+                quote = self.client.post("/v1/checkout/preview", token=state.token,
+                                         clock=step.at, json={"address_id": address_id,
+                                                              "points_to_spend": points})
+                self.counters.previews += 1
         except ApiError as exc:
             if exc.status >= 500:
                 raise
@@ -237,6 +266,8 @@ class VisitRunner:
             "address_id": address_id,
             "expected_total_cents": quote["total_cents"],
         }
+        if points:
+            body["points_to_spend"] = points
         try:
             created = self.client.post("/v1/orders", json=body, token=state.token,
                                        clock=step.at, headers={"Idempotency-Key": key})
@@ -254,7 +285,10 @@ class VisitRunner:
             if again.get("id") != created["id"]:
                 log.error("idempotency broken: %s != %s", again.get("id"), created["id"])
         self.counters.orders += 1
-        tracked = TrackedOrder(created["id"], shopper.index, visit.day, state.token or "")
+        tracked = TrackedOrder(created["id"], shopper.index, visit.day, state.token or "",
+                               points=points)
+        if points:
+            self.members.spent(shopper, points)
         self.orders.append(tracked)
         return tracked
 

@@ -1,6 +1,6 @@
 -- growth_recorded events: one signed row of a member's growth ledger each (source
--- order_paid, refund, review or adjustment); window_growth is the member's growth over the
--- levels' rolling window right after the entry.
+-- order_paid, refund, review, adjustment, sign_in, share or birthday); window_growth is
+-- the member's growth over the levels' rolling window right after the entry.
 with events as (
     {{ deduplicated_events(['growth_recorded']) }}
 )

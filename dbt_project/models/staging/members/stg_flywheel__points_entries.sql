@@ -1,10 +1,10 @@
--- points_earned, points_spent, points_expired and points_reversed events: one row of a
--- member's points ledger each, entry_seq its place in that ledger (1, 2, ...). points is
--- the magnitude; signed_points adds for earned and takes for the others, so summing it
--- per member gives the balance (balance_after).
+-- points_earned, points_spent, points_expired, points_reversed and points_refunded events:
+-- one row of a member's points ledger each, entry_seq its place in that ledger (1, 2, ...).
+-- points is the magnitude; signed_points adds for earned and refunded (spent points given
+-- back) and takes for the others, so summing it per member gives the balance.
 with events as (
     {{ deduplicated_events(['points_earned', 'points_spent', 'points_expired',
-                            'points_reversed']) }}
+                            'points_reversed', 'points_refunded']) }}
 )
 
 select
@@ -16,8 +16,9 @@ select
     cast({{ json_text('payload', 'seq') }} as bigint) as entry_seq,
     cast({{ json_text('payload', 'points') }} as bigint) as points,
     cast(
-        case event_type
-            when 'points_earned' then cast({{ json_text('payload', 'points') }} as bigint)
+        case
+            when event_type in ('points_earned', 'points_refunded')
+                then cast({{ json_text('payload', 'points') }} as bigint)
             else -cast({{ json_text('payload', 'points') }} as bigint)
         end as bigint
     ) as signed_points,

@@ -1,0 +1,22 @@
+"""How much each shopper has bought, as other domains may read it (tags' audience rules use
+orders_count); they never read the order tables themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from transactional_api.orders.models import Order
+
+
+def paid_order_counts(*, session: Session, user_ids: list[str]) -> dict[str, int]:
+    """Paid orders (paid_at set, whatever happened after) per user; absent users have 0."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(Order.user_id, func.count()).where(Order.user_id.in_(user_ids),
+                                                  Order.paid_at.is_not(None))
+        .group_by(Order.user_id))
+    counts = dict.fromkeys(user_ids, 0)
+    counts.update({user_id: int(n) for user_id, n in rows})
+    return counts
