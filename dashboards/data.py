@@ -231,7 +231,7 @@ def daily_revenue(path: str, version: int, start: date, end: date) -> pd.DataFra
         path,
         """
         select kpi_date, gmv_cents, refunded_cents, cancelled_after_payment_cents,
-               net_revenue_cents
+               net_revenue_cents, points_paid_cents
         from marts.fct_daily_kpis
         where kpi_date between ? and ?
         order by kpi_date

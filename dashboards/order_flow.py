@@ -23,21 +23,26 @@ class RevenueSummary:
     gmv_cents: int
     refunded_cents: int
     cancelled_after_payment_cents: int
+    points_paid_cents: int = 0  # the part of GMV paid with points, not money
 
     @property
     def net_revenue_cents(self) -> int:
-        return self.gmv_cents - self.refunded_cents - self.cancelled_after_payment_cents
+        return (self.gmv_cents - self.points_paid_cents - self.refunded_cents
+                - self.cancelled_after_payment_cents)
 
 
 def revenue_summary(daily: pd.DataFrame) -> RevenueSummary | None:
     """Totals over fct_daily_kpis rows; None when there are none. Net revenue is GMV less
-    refunds less cancellations after payment, exactly as the mart's net_revenue_cents."""
+    refunds less cancellations after payment, exactly as the mart's net_revenue_cents.
+    GMV includes what points paid; net revenue is money, so it leaves that part out."""
     if daily.empty:
         return None
     return RevenueSummary(
         gmv_cents=int(daily["gmv_cents"].sum()),
         refunded_cents=int(daily["refunded_cents"].sum()),
         cancelled_after_payment_cents=int(daily["cancelled_after_payment_cents"].sum()),
+        points_paid_cents=int(daily["points_paid_cents"].sum())
+        if "points_paid_cents" in daily else 0,
     )
 
 

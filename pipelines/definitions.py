@@ -11,12 +11,14 @@ from pipelines.resources import RedisResource, WarehouseResource
 from pipelines.serve.anomaly_alerts import metric_anomaly_alerts, payment_failure_spikes_sensor
 from pipelines.serve.features import published_features
 from pipelines.serve.hot_searches import published_hot_searches
+from pipelines.serve.reach import reach_audience_campaigns
 from pipelines.serve.warehouse_copy import published_warehouse
 from pipelines.transform.dbt import dbt_resource, flywheel_dbt_assets
 
 ASSETS = [
     raw_events, oltp_snapshot, flywheel_dbt_assets, recommender_model, published_features,
     published_hot_searches, published_warehouse, metric_anomaly_alerts,
+    reach_audience_campaigns,
 ]
 
 defs = dg.Definitions(

@@ -58,8 +58,11 @@ from transactional_api.payments.provider_router import router as payment_provide
 from transactional_api.payments.registry import build_channels
 from transactional_api.payments.router import router as payments_router
 from transactional_api.payments.secret import webhook_secret
+from transactional_api.reach import jobs as reach_jobs
+from transactional_api.reach.router import router as reach_router
 from transactional_api.recommendations.router import router as recommendations_router
 from transactional_api.reviews.router import router as reviews_router
+from transactional_api.risk.router import router as risk_router
 from transactional_api.search import jobs as search_jobs
 from transactional_api.search.router import router as search_router
 from transactional_api.shipping.router import router as shipping_router
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs += search_jobs.start(app_state=app.state, sessions=sessions,
                                   read_sessions=app.state.read_sessions)
         jobs += member_jobs.start(settings=settings, sessions=sessions)
+        jobs += reach_jobs.start(settings=settings, sessions=sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -168,8 +172,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(member_activity_router, responses=ERROR_RESPONSES)
     app.include_router(reviews_router, responses=ERROR_RESPONSES)
     app.include_router(tags_router, responses=ERROR_RESPONSES)
+    app.include_router(reach_router, responses=ERROR_RESPONSES)
     app.include_router(roles_router, responses=ERROR_RESPONSES)
     app.include_router(merchant_router, responses=ERROR_RESPONSES)
+    app.include_router(risk_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, fulfilment_router,
                    invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from transactional_api.accounts.oidc_config import OidcProvider, check_unique
 from transactional_api.core.db_options import DbOptions
 from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
+from transactional_api.risk.limits import RiskLimits
 
 
 class Settings(BaseSettings):
@@ -206,6 +207,25 @@ class Settings(BaseSettings):
         "(past it the answer says exact=false)")
     tags_audience_size_cache_seconds: float = Field(
         60, ge=0, description="How long a computed audience size is reused (0 = never)")
+    # --- risk control (transactional_api/risk; thresholds in risk/limits.py) ---
+    risk_enabled: bool = Field(True, description="Evaluate the risk rules on sign-in, "
+                               "registration, order placement and payment")
+    risk_limits: RiskLimits = Field(default_factory=RiskLimits, description="JSON, e.g. "
+                                    '{"per_device_hour": [40, 200]}: [challenge_at, block_at]')
+    risk_trusted_audience: str | None = Field(
+        None, description="Name or id of an audience whose members skip the new-account "
+        "large-order rule")
+    risk_review_hold_seconds: int = Field(
+        4 * 3600, ge=60, description="How long an order held for review keeps its stock")
+    risk_allow_sample_rate: float = Field(
+        0.0, ge=0, le=1, description="Share of allowed decisions recorded too")
+    # --- automated reach (transactional_api/reach) ---
+    reach_interval_seconds: float = Field(
+        5.0, ge=0, description="How often the API follows the outbox for reach triggers, "
+        "sweeps abandoned carts and sends what quiet hours deferred (0 = off)")
+    reach_consumer_overlap_rows: int = Field(
+        1000, ge=0, description="Outbox rows the reach consumer re-reads behind its cursor "
+        "on PostgreSQL (re-reads send nothing twice)")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
 

@@ -1,11 +1,12 @@
-{#- fct_daily_revenue's parts add up (gross - discounts + shipping + tax = GMV, GMV - refunds
-    - cancellations after payment = net revenue), its days agree with fct_daily_kpis to the
+{#- fct_daily_revenue's parts add up (gross - discounts + shipping + tax = GMV, GMV - points
+    paid - refunds - cancellations after payment = net revenue), its days agree with fct_daily_kpis to the
     cent (summed over currencies), and its channels sum to it. Any row returned is a
     mismatch. -#}
 with revenue as (
     select
         revenue_date,
         sum(gmv_cents) as gmv_cents,
+        sum(points_paid_cents) as points_paid_cents,
         sum(refunded_cents) as refunded_cents,
         sum(cancelled_after_payment_cents) as cancelled_after_payment_cents,
         sum(net_revenue_cents) as net_revenue_cents,
@@ -29,6 +30,7 @@ channels as (
 kpis as (
     select * from {{ ref('fct_daily_kpis') }}
     where gmv_cents <> 0 or refunded_cents <> 0 or cancelled_after_payment_cents <> 0
+        or points_paid_cents <> 0
 )
 
 select
@@ -49,8 +51,10 @@ where revenue.revenue_date is null
     or revenue.refunded_cents <> kpis.refunded_cents
     or revenue.cancelled_after_payment_cents <> kpis.cancelled_after_payment_cents
     or revenue.net_revenue_cents <> kpis.net_revenue_cents
+    or revenue.points_paid_cents <> kpis.points_paid_cents
     or revenue.net_revenue_cents
-        <> revenue.gmv_cents - revenue.refunded_cents - revenue.cancelled_after_payment_cents
+        <> revenue.gmv_cents - revenue.points_paid_cents - revenue.refunded_cents
+        - revenue.cancelled_after_payment_cents
     or channels.gmv_cents is distinct from revenue.gmv_cents
     or channels.net_revenue_cents is distinct from revenue.net_revenue_cents
     or channels.paid_orders is distinct from revenue.paid_orders

@@ -16,6 +16,7 @@ import redis
 from pipelines.ml.recommender_model import load_model, model_path
 from pipelines.resources import RedisResource, WarehouseResource
 from transactional_api.recommendations import keys
+from transactional_api.risk import keys as risk_keys
 from transactional_api.tags import keys as tag_keys
 
 TAG_COLUMNS = (
@@ -24,8 +25,10 @@ TAG_COLUMNS = (
 )
 # Families of per-entity keys this publisher owns; anything matching and not rewritten is stale.
 OWNED_PATTERNS = (keys.item_recos("*"), keys.user_recos("*"), keys.user_tags("*"),
-                  tag_keys.user_auto_tags("*"), tag_keys.tag_members("*"))
+                  tag_keys.user_auto_tags("*"), tag_keys.tag_members("*"),
+                  risk_keys.user_score("*"))
 AUTO_TAGS_MART = "fct_user_auto_tags"
+RISK_SCORES_MART = "fct_user_risk_scores"
 
 
 def build_features(
@@ -93,6 +96,32 @@ def publish(
             "deleted": len(stale)}
 
 
+def build_risk_scores(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """marts.fct_user_risk_scores rows as per-user hashes {score, computed_at}."""
+    hashes = {}
+    for row in rows:
+        computed = row["computed_at"]
+        if computed.tzinfo is None:  # the warehouse keeps UTC without a zone
+            computed = computed.replace(tzinfo=UTC)
+        hashes[risk_keys.user_score(row["user_id"])] = {
+            "score": str(int(row["risk_score"])), "computed_at": computed.isoformat()}
+    return hashes
+
+
+def read_risk_scores(warehouse: WarehouseResource) -> list[dict[str, Any]]:
+    """Every user's risk score; none from a warehouse built before the mart."""
+    with warehouse.connect(read_only=True) as conn:
+        present = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
+            "AND table_name = ?", [RISK_SCORES_MART]).fetchone()[0]
+        if not present:
+            return []
+        frame = conn.execute(
+            f"SELECT user_id, risk_score, computed_at FROM marts.{RISK_SCORES_MART}").df()
+    return [{**row, "computed_at": row["computed_at"].to_pydatetime()}
+            for row in frame.to_dict("records")]
+
+
 def read_user_tags(warehouse: WarehouseResource) -> list[dict[str, Any]]:
     with warehouse.connect(read_only=True) as conn:
         frame = conn.execute(
@@ -119,9 +148,9 @@ def read_auto_tags(warehouse: WarehouseResource) -> list[dict[str, Any]]:
     group_name="serve",
     kinds={"redis"},
     deps=["recommender_model", dg.AssetKey(["marts", "dim_user_tags"]),
-          dg.AssetKey(["marts", AUTO_TAGS_MART])],
-    description="Popular items, item/user recommendations, user tags and automatic tags "
-    "(with the time they were computed), published to Redis in one transaction.",
+          dg.AssetKey(["marts", AUTO_TAGS_MART]), dg.AssetKey(["marts", RISK_SCORES_MART])],
+    description="Popular items, item/user recommendations, user tags, automatic tags and "
+    "risk scores (with the time they were computed), published to Redis in one transaction.",
 )
 def published_features(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, redis_store: RedisResource
@@ -130,6 +159,7 @@ def published_features(
     model = load_model(model_path())
     strings, hashes = build_features(model, read_user_tags(warehouse))
     auto_hashes, tag_sets = build_auto_tags(read_auto_tags(warehouse))
+    risk_hashes = build_risk_scores(read_risk_scores(warehouse))
     meta = {
         "published_at": datetime.now(UTC).isoformat(),
         "model": "popularity+session_cooccurrence",
@@ -138,9 +168,11 @@ def published_features(
         "user_recos": str(len(model["user_recos"])),
         "user_tags": str(len(hashes)),
         "auto_tagged_users": str(len(auto_hashes)),
+        "risk_scores": str(len(risk_hashes)),
     }
     try:
-        counts = publish(client, strings, {**hashes, **auto_hashes}, meta, tag_sets)
+        counts = publish(client, strings, {**hashes, **auto_hashes, **risk_hashes}, meta,
+                         tag_sets)
     finally:
         client.close()
     context.log.info(f"published_features: {counts}")

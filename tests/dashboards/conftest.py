@@ -90,7 +90,8 @@ def warehouse(settings_env):
                 buyers bigint, sessions bigint, converted_sessions bigint,
                 conversion_rate double, refunds_due bigint, refunds_due_cents bigint,
                 refunded_cents bigint, cancelled_after_payment_cents bigint,
-                net_revenue_cents bigint
+                net_revenue_cents bigint, points_paid_cents bigint default 0,
+                paid_revenue_cents bigint
             )
             """
         )
@@ -98,7 +99,7 @@ def warehouse(settings_env):
             "create table marts.fct_funnel_daily "
             "(session_date date, step_order integer, step varchar, sessions bigint)"
         )
-        connection.execute("insert into marts.fct_daily_kpis select * from kpis")
+        connection.execute("insert into marts.fct_daily_kpis by name select * from kpis")
         connection.execute("insert into marts.fct_funnel_daily select * from funnel")
     finally:
         connection.close()

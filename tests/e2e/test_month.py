@@ -54,7 +54,9 @@ def _oltp_paid_by_day(settings) -> dict[str, tuple[int, int]]:
     engine = create_engine(settings.resolved_database_url)
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT substr(paid_at, 1, 10), count(*), sum(total_cents) FROM orders "
+            # GMV: the orders' value before points (points are a means of payment)
+            "SELECT substr(paid_at, 1, 10), count(*), "
+            "sum(total_cents + points_discount_cents) FROM orders "
             "WHERE paid_at IS NOT NULL GROUP BY 1")).all()
     engine.dispose()
     return {day: (int(n), int(gmv)) for day, n, gmv in rows}

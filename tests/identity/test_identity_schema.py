@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from transactional_api.core.models import Base
+from tests.schema_check import ON_BOTH_ENGINES, assert_migrations_match_models, database_url
 from transactional_api.migrations import alembic_config, upgrade
 
 TABLES = {"user_phones", "identity_codes", "user_totp", "user_recovery_codes",
           "sandbox_messages"}
 
 
-def _table_of(item) -> str | None:
-    item = item[0] if isinstance(item, list) else item
-    for part in item[1:]:
-        name = getattr(getattr(part, "table", None), "name", None) or (
-            part if isinstance(part, str) else getattr(part, "name", None))
-        if name:
-            return name
-    return None
-
-
-@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
+@ON_BOTH_ENGINES
 def test_migration_matches_the_models(engine_name, tmp_path, request):
-    url = (f"sqlite:///{tmp_path}/oltp.sqlite3" if engine_name == "sqlite"
-           else request.getfixturevalue("postgres_db"))
-    upgrade(url)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert set(inspect(conn).get_table_names()) >= TABLES
-            diff = compare_metadata(MigrationContext.configure(
-                conn, opts={"compare_type": True}), Base.metadata)
-        assert [d for d in diff if _table_of(d) in TABLES] == []
-    finally:
-        engine.dispose()
+    assert_migrations_match_models(TABLES, database_url(engine_name, tmp_path, request))
 
 
 def test_downgrade_removes_the_tables_and_upgrade_brings_them_back(tmp_path):

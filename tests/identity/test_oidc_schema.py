@@ -3,14 +3,11 @@ alone (other branches off 0016 stay), narrowing identity_codes.channel back."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from tests.identity.test_identity_schema import _table_of
-from transactional_api.core.models import Base
+from tests.schema_check import ON_BOTH_ENGINES, assert_migrations_match_models, database_url
 from transactional_api.migrations import alembic_config, upgrade
 
 TABLES = {"user_oidc_links", "identity_codes"}
@@ -21,24 +18,17 @@ def _channel_length(conn) -> int:
                 if c["name"] == "channel")
 
 
-@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
+def _links_unique_and_channel_wide(conn) -> None:
+    uniques = {tuple(u["column_names"])
+               for u in inspect(conn).get_unique_constraints("user_oidc_links")}
+    assert {("provider", "subject"), ("user_id", "provider")} <= uniques
+    assert _channel_length(conn) == 32
+
+
+@ON_BOTH_ENGINES
 def test_migration_matches_the_models(engine_name, tmp_path, request):
-    url = (f"sqlite:///{tmp_path}/oltp.sqlite3" if engine_name == "sqlite"
-           else request.getfixturevalue("postgres_db"))
-    upgrade(url)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert set(inspect(conn).get_table_names()) >= TABLES
-            uniques = {tuple(u["column_names"])
-                       for u in inspect(conn).get_unique_constraints("user_oidc_links")}
-            assert {("provider", "subject"), ("user_id", "provider")} <= uniques
-            assert _channel_length(conn) == 32
-            diff = compare_metadata(MigrationContext.configure(
-                conn, opts={"compare_type": True}), Base.metadata)
-        assert [d for d in diff if _table_of(d) in TABLES] == []
-    finally:
-        engine.dispose()
+    assert_migrations_match_models(TABLES, database_url(engine_name, tmp_path, request),
+                                   check=_links_unique_and_channel_wide)
 
 
 def test_downgrade_removes_only_this_migration_and_upgrade_restores_it(tmp_path):

@@ -97,6 +97,15 @@ def test_preview_then_place_with_points_pays_the_rest_with_money(api, shop):
     with api.sessions() as s:
         payment = s.scalar(select(Payment).where(Payment.order_id == order["id"]))
         assert payment.captured_cents == gross - 1234  # exactly the remainder
+    # the order events carry the money part and the points part: GMV is their sum
+    [created] = [e for e in outbox_events(api, "order_created")
+                 if e["payload"]["order_id"] == order["id"]]
+    [paid_event] = [e for e in outbox_events(api, "order_paid")
+                    if e["payload"]["order_id"] == order["id"]]
+    assert (created["payload"]["total_cents"], created["payload"]["points_spent"],
+            created["payload"]["points_discount_cents"]) == (gross - 1234, 1234, 1234)
+    assert (paid_event["payload"]["amount_cents"], paid_event["payload"]["points_spent"],
+            paid_event["payload"]["points_discount_cents"]) == (gross - 1234, 1234, 1234)
     # points are earned on the money paid, not on the points
     consumer.consume_all(api.sessions, api.settings)
     assert _balance(c) == 5000 - 1234 + (gross - 1234) // 100

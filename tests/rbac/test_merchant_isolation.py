@@ -47,18 +47,40 @@ def shop(api, admin):
     buyer.close()
 
 
+def _published_review_of_b(api, admin, shop) -> str:
+    """The buyer's published review of B's product, from a second, delivered order (the
+    fixture's order stays allocated)."""
+    buyer, pb = shop["buyer"], shop["product"]["b"]
+    r = buyer.post("/v1/orders", json={"shipping_region": "N", "items": [
+        {"sku_id": pb["skus"][0]["id"], "quantity": 1}]})
+    assert r.status_code == 201, r.text
+    order = pay(buyer, r.json()["id"])
+    assert admin.post(f"/v1/admin/orders/{order['id']}/ship").status_code == 200
+    assert admin.post(f"/v1/admin/orders/{order['id']}/complete").status_code == 200
+    r = buyer.post(f"/v1/products/{pb['id']}/reviews", json={
+        "order_id": order["id"], "sku_id": pb["skus"][0]["id"], "rating": 5})
+    assert r.status_code == 201, r.text
+    r = admin.post(f"/v1/admin/reviews/{r.json()['id']}/moderation",
+                   json={"decision": "publish"})
+    assert r.status_code == 200, r.text
+    return r.json()["id"]
+
+
 def _snapshot(admin, shop) -> dict:
     """Everything of merchant B's that A might try to change."""
     pb = admin.get(f"/v1/admin/products/{shop['product']['b']['id']}").json()
     order = admin.get(f"/v1/orders/{shop['order']['id']}").json()
     sub_b = next(s for s in order["sub_orders"] if s["id"] == shop["sub"]["b"]["id"])
-    return {"product": pb, "sub_status": sub_b["status"]}
+    reviews = admin.get("/v1/admin/reviews", params={"product_id": pb["id"]}).json()["items"]
+    return {"product": pb, "sub_status": sub_b["status"],
+            "reviews": [(r["id"], r["reply"]) for r in reviews]}
 
 
 def test_staff_cannot_read_or_change_another_merchants_goods_or_sub_orders(api, admin, shop):
     pa, pb = shop["product"]["a"], shop["product"]["b"]
     sku_b = pb["skus"][0]["id"]
     sub_a, sub_b = shop["sub"]["a"]["id"], shop["sub"]["b"]["id"]
+    review_b = _published_review_of_b(api, admin, shop)
     before = _snapshot(admin, shop)
     prices_before = len(_events(api, "sku_price_changed"))
     moves_before = len(_events(api, "stock_moved"))
@@ -66,6 +88,8 @@ def test_staff_cannot_read_or_change_another_merchants_goods_or_sub_orders(api, 
     with api.client(shop["staff"]["a"]) as a:
         missing_product = a.get("/v1/merchant/products/no-such-product").json()
         missing_sub = a.get("/v1/merchant/sub-orders/no-such-sub-order").json()
+        missing_review = a.put("/v1/merchant/reviews/no-such-review/reply",
+                               json={"text": "hi"}).json()
         attempts = [
             ("GET", f"/v1/merchant/products/{pb['id']}", None, missing_product),
             ("PATCH", f"/v1/merchant/products/{pb['id']}", {"name": "mine now"}, missing_product),
@@ -87,6 +111,9 @@ def test_staff_cannot_read_or_change_another_merchants_goods_or_sub_orders(api, 
              None),
             ("POST", "/v1/merchant/shipments",
              {"sub_order_ids": [sub_a, sub_b], "carrier": "sandbox"}, None),
+            ("PUT", f"/v1/merchant/reviews/{review_b}/reply", {"text": "mine now"},
+             missing_review),
+            ("DELETE", f"/v1/merchant/reviews/{review_b}/reply", None, missing_review),
         ]
         for method, path, body, same_as in attempts:
             r = a.request(method, path, json=body)
@@ -101,10 +128,12 @@ def test_staff_cannot_read_or_change_another_merchants_goods_or_sub_orders(api, 
         subs = a.get("/v1/merchant/sub-orders").json()
         assert [s["id"] for s in subs["items"]] == [sub_a]
         assert all(s["merchant_id"] == shop["merchant"]["a"] for s in subs["items"])
+        a_reviews = a.get("/v1/merchant/reviews").json()["items"]  # B's review is not A's
 
     assert _snapshot(admin, shop) == before
     assert len(_events(api, "sku_price_changed")) == prices_before
     assert len(_events(api, "stock_moved")) == moves_before
+    assert a_reviews == [] and _events(api, "review_replied") == []
     # A's sub-order did not ship with B's in the refused mixed shipment
     order = admin.get(f"/v1/orders/{shop['order']['id']}").json()
     assert {s["status"] for s in order["sub_orders"]} == {"allocated"}

@@ -58,6 +58,8 @@ def test_every_route_in_the_schema_declares_and_enforces_its_permission(api, adm
     assert {op for op in operations if is_operator_path(op[1])} <= set(guarded)
     assert ("PUT", "/v1/admin/skus/{sku_id}/price") in guarded
     assert ("GET", "/v1/merchant/sub-orders") in guarded
+    assert {("GET", "/v1/merchant/reviews"), ("PUT", "/v1/merchant/reviews/{review_id}/reply"),
+            ("DELETE", "/v1/merchant/reviews/{review_id}/reply")} <= set(guarded)
     seen_permissions = set()
     for method, path in guarded:
         (guard,) = table[(method, path)]

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
-
-from tests.members.test_schema import _table_of
-from transactional_api.core.models import Base
-from transactional_api.migrations import upgrade
+from tests.schema_check import ON_BOTH_ENGINES, assert_migrations_match_models, database_url
 
 
-@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
+@ON_BOTH_ENGINES
 def test_migration_matches_the_model(engine_name, tmp_path, request):
-    url = (f"sqlite:///{tmp_path}/oltp.sqlite3" if engine_name == "sqlite"
-           else request.getfixturevalue("postgres_db"))
-    upgrade(url)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert "role_grants" in inspect(conn).get_table_names()
-            diff = compare_metadata(MigrationContext.configure(
-                conn, opts={"compare_type": True}), Base.metadata)
-        assert [d for d in diff if _table_of(d) == "role_grants"] == []
-    finally:
-        engine.dispose()
+    assert_migrations_match_models({"role_grants"},
+                                   database_url(engine_name, tmp_path, request))

@@ -55,6 +55,16 @@ def _events() -> list[dict]:
                 occurred_at=at + timedelta(hours=2), user_id=ADMIN, payload={
                     "review_id": review, "product_id": product, "merchant_id": merchant,
                     "author_id": author, "text_length": 30})))
+    # Nordic Goods withdraws its answer to t7, and answers t1, withdraws, answers again
+    for review, hours, kind in (("t7", 3, "withdrawn"), ("t1", 2, "replied"),
+                                ("t1", 3, "withdrawn"), ("t1", 4, "replied")):
+        at = T0 + timedelta(hours=hours)
+        ids = {"review_id": review, "product_id": "p2", "merchant_id": "m2",
+               "author_id": f"u-{review}"}
+        out.append(to_record(
+            rev.ReviewReplied(occurred_at=at, user_id="staff-m2",
+                              payload={**ids, "text_length": 12}) if kind == "replied"
+            else rev.ReviewReplyDeleted(occurred_at=at, user_id="staff-m2", payload=ids)))
     return out
 
 
@@ -95,6 +105,7 @@ def test_counts_stars_and_averages_per_product(ratings):
     assert _pick(ratings["p1"], *COUNTS) == (5, 1, 3, 1, 13, 4.33, 1)
     assert _pick(ratings["p1"], *HISTOGRAM) == (0, 0, 0, 2, 1)
     # p2: 5+5+5+5+4+4+3+2 = 33 / 8 = 4.125 -> 4.13 (half up, not to even)
+    # p2: t0 answered; t7's answer withdrawn; t1 answered again after its withdrawal
     assert _pick(ratings["p2"], *COUNTS) == (8, 0, 8, 0, 33, 4.13, 2)
     assert _pick(ratings["p2"], *HISTOGRAM) == (0, 1, 1, 2, 4)
     # p3: one published 2, one pending

@@ -14,6 +14,7 @@ from transactional_api.core.errors import Unauthorized
 from transactional_api.events import identity_events as ie
 from transactional_api.events.outbox import emit
 from transactional_api.recommendations import service as features
+from transactional_api.risk import gates as risk_gates
 from transactional_api.tags import service as tags
 from transactional_api.tags.schemas import UserTagOut
 
@@ -24,6 +25,7 @@ router = APIRouter(tags=["accounts"])
 async def register(body: Credentials, request: Request, settings: SettingsDep) -> AuthOut:
     await run_in_threadpool(throttle.registration, request.app.state.redis, settings,
                             throttle.client_address(request), body.email)
+    await run_in_threadpool(risk_gates.check_registration, request)
     password_hash = await request.app.state.passwords.hash(body.password)
 
     def create():

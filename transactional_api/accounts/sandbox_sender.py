@@ -31,6 +31,13 @@ def send(session: Session, *, channel: str, destination: str, template: str, now
                                purpose=template, body=body, created_at=now))
 
 
+def send_text(session: Session, *, channel: str, destination: str, purpose: str, body: str,
+              now: datetime) -> None:
+    """Record a message written elsewhere (reach campaigns render their own templates)."""
+    session.add(SandboxMessage(channel=channel, destination=destination, purpose=purpose[:24],
+                               body=body[:500], created_at=now))
+
+
 def messages(session: Session, *, destination: str, limit: int = 20) -> list[SandboxMessage]:
     return list(session.scalars(
         select(SandboxMessage).where(SandboxMessage.destination == destination)

@@ -15,6 +15,7 @@ from transactional_api.core import clock
 from transactional_api.core.db import transaction
 from transactional_api.events import identity_events as ie
 from transactional_api.events.outbox import emit
+from transactional_api.risk import gates as risk_gates
 
 # first step -> the method the user_signed_in event names (channel column of a ticket)
 METHODS = {"password": "password", "email": "email_code", "phone": "phone_code"}
@@ -57,6 +58,7 @@ def issue_session(session, request: Request, user: User, *, method: str,
 def finish(request: Request, user_id: str, *, first_step: str,
            identifier: str) -> AuthOut | SecondFactorOut:
     """Run in a worker thread once the first step (password or code) has passed."""
+    risk_gates.check_sign_in(request, user_id=user_id, first_step=first_step)
     book = codebook(request)
     with transaction(request.app.state.sessions) as db:
         user = db.get(User, user_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from transactional_api.cart.models import Cart, CartItem
@@ -121,6 +121,20 @@ def clear(*, session: Session, user_id: str) -> None:
     if cart is not None:
         cart.items.clear()
         cart.updated_at = clock.now()
+
+
+def idle_carts(*, session: Session, touched_from, touched_to,
+               limit: int = 500) -> list[tuple[str, str, object, int]]:
+    """Signed-in shoppers' open carts holding items, last touched in [from, to]: (cart id,
+    user id, updated_at, units), oldest first (reach's abandoned-cart reminders)."""
+    rows = session.execute(
+        select(Cart.id, Cart.user_id, Cart.updated_at, func.sum(CartItem.quantity))
+        .join(CartItem, CartItem.cart_id == Cart.id)
+        .where(Cart.status == OPEN, Cart.user_id.is_not(None),
+               Cart.updated_at >= touched_from, Cart.updated_at <= touched_to)
+        .group_by(Cart.id, Cart.user_id, Cart.updated_at)
+        .order_by(Cart.updated_at, Cart.id).limit(limit))
+    return [(cid, uid, at, int(units)) for cid, uid, at, units in rows]
 
 
 def view(*, session: Session, owner: Owner, currency: str) -> CartOut:

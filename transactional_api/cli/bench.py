@@ -25,6 +25,7 @@ import httpx
 
 from transactional_api.cli.bench_checkout import add_bench_checkout
 from transactional_api.cli.bench_pipeline import add_bench_pipeline
+from transactional_api.cli.bench_risk import add_bench_risk
 from transactional_api.cli.bench_search import add_bench_search
 from transactional_api.cli.bench_server import bench_api
 from transactional_api.config import Settings
@@ -211,4 +212,5 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     flood.set_defaults(func=cmd_bench_login_flood)
     add_bench_search(bsub)
     add_bench_checkout(bsub)
+    add_bench_risk(bsub)
     add_bench_pipeline(bsub)

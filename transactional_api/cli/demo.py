@@ -8,6 +8,7 @@ import shutil
 import signal
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from transactional_api.cli.commands import (
@@ -135,6 +136,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         wait_http(f"{api_url}/healthz", timeout=60, proc=api.proc)
 
         from transactional_api.simulator import simulate
+        from transactional_api.simulator.client import ApiClient
+        from transactional_api.simulator.reach import create_demo_campaigns
+
+        _step("creating reach campaigns (level-up, abandoned cart, dormant win-back)")
+        with ApiClient(api_url) as client:
+            # active from just before the simulated days, so their triggers all count
+            create_demo_campaigns(client, client.login(admin_email, admin_password),
+                                  datetime.now(UTC) - timedelta(days=args.days, hours=1))
 
         _step(f"simulating {args.shoppers} shoppers over {args.days} days (seed {args.seed})")
         sim = simulate(api_url, args.shoppers, args.days, args.seed,

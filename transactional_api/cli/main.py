@@ -13,6 +13,7 @@ from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
 from transactional_api.cli.imports import add_imports
 from transactional_api.cli.members import add_members
+from transactional_api.cli.reach import add_reach
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_imports(sub)
     add_clv(sub)
     add_members(sub)
+    add_reach(sub)
     return parser
 
 

@@ -48,7 +48,9 @@ from transactional_api.members.models import (
 )
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
+from transactional_api.reach.models import AudienceEntry, Campaign, ReachCursor, ReachMessage
 from transactional_api.reviews.models import ProductRating, Review
+from transactional_api.risk.models import RiskDecision, RiskReview
 from transactional_api.search.models import (
     SearchDocument,
     SearchDocumentCategory,
@@ -74,4 +76,6 @@ __all__ = [
     "Review", "ProductRating",
     "RoleGrant",
     "Audience", "TagDefinition", "UserTag",
+    "AudienceEntry", "Campaign", "ReachCursor", "ReachMessage",
+    "RiskDecision", "RiskReview",
 ]

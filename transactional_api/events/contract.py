@@ -32,7 +32,9 @@ from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
+from transactional_api.events.reach_events import REACH_EVENTS
 from transactional_api.events.review_events import REVIEW_EVENTS
+from transactional_api.events.risk_events import RISK_EVENTS
 from transactional_api.events.tag_events import TAG_EVENTS
 
 
@@ -76,11 +78,17 @@ class OrderItemPayload(Strict):
     unit_price_cents: Cents
 
 
+# Points paid part of an order: total_cents / amount_cents are the money part, and
+# points_discount_cents what the points_spent were worth, so the order's value (GMV) is
+# their sum. Added with defaults (0: no points, as every event before them said), an
+# additive change that every reader of version 1 takes, so still schema_version 1.
 class OrderCreatedPayload(Strict):
     order_id: Id
     currency: str = Field(min_length=3, max_length=3)
     total_cents: Cents
     items: list[OrderItemPayload]
+    points_spent: Cents = 0
+    points_discount_cents: Cents = 0
 
 
 class OrderPaidPayload(Strict):
@@ -88,6 +96,8 @@ class OrderPaidPayload(Strict):
     payment_id: Id
     amount_cents: Cents
     currency: str = Field(min_length=3, max_length=3)
+    points_spent: Cents = 0
+    points_discount_cents: Cents = 0
 
 
 class OrderCancelledPayload(Strict):
@@ -200,6 +210,8 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **MEMBER_EVENTS, **IDENTITY_EVENTS,
     **ACCESS_EVENTS,
     **TAG_EVENTS,
+    **REACH_EVENTS,
+    **RISK_EVENTS,
 }
 
 BehaviourEvent = Annotated[

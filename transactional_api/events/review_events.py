@@ -55,6 +55,15 @@ class ReviewRepliedPayload(Strict):
     text_length: Count
 
 
+class ReviewReplyDeletedPayload(Strict):
+    """The shop withdrew its answer (the envelope's user_id withdrew it)."""
+
+    review_id: Id
+    product_id: Id
+    merchant_id: Id
+    author_id: Id
+
+
 class ReviewSubmitted(Envelope):
     event_type: Literal["review_submitted"] = "review_submitted"
     payload: ReviewSubmittedPayload
@@ -70,7 +79,12 @@ class ReviewReplied(Envelope):
     payload: ReviewRepliedPayload
 
 
+class ReviewReplyDeleted(Envelope):
+    event_type: Literal["review_reply_deleted"] = "review_reply_deleted"
+    payload: ReviewReplyDeletedPayload
+
+
 REVIEW_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
-    for m in (ReviewSubmitted, ReviewModerated, ReviewReplied)
+    for m in (ReviewSubmitted, ReviewModerated, ReviewReplied, ReviewReplyDeleted)
 }

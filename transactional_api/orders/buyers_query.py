@@ -20,3 +20,12 @@ def paid_order_counts(*, session: Session, user_ids: list[str]) -> dict[str, int
     counts = dict.fromkeys(user_ids, 0)
     counts.update({user_id: int(n) for user_id, n in rows})
     return counts
+
+
+def placed_since(*, session: Session, user_ids: list[str], since) -> set[str]:
+    """The users among user_ids who placed an order at or after since (reach: a cart
+    followed by an order is not abandoned)."""
+    if not user_ids:
+        return set()
+    return set(session.scalars(select(Order.user_id).where(
+        Order.user_id.in_(user_ids), Order.created_at >= since).distinct()))

@@ -190,7 +190,9 @@ def place_order(
         order_id=order.id, currency=order.currency, total_cents=order.total_cents,
         items=[ev.OrderItemPayload(sku_id=ln.sku_id, product_id=ln.product_id,
                                    quantity=ln.quantity, unit_price_cents=ln.unit_price_cents)
-               for ln in q.lines]), at=now)
+               for ln in q.lines],
+        points_spent=order.points_spent, points_discount_cents=order.points_discount_cents),
+        at=now)
     suborders.emit_created(session, order)
     return order, True
 

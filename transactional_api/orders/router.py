@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
@@ -23,6 +23,7 @@ from transactional_api.orders.schemas import (
     ReturnIn,
     SubOrderOut,
 )
+from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["orders"])
 OrderPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -86,10 +87,10 @@ def lines_of(body_items) -> tuple[dict[str, int] | None, dict[str, str]]:
 
 @router.post("/v1/orders", status_code=201, response_model=OrderOut)
 def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: SettingsDep,
-                response: Response, idempotency_key: IdempotencyKey = None,
+                request: Request, response: Response, idempotency_key: IdempotencyKey = None,
                 x_cart_id: CartId = None) -> OrderOut:
     items, recipients = lines_of(body.items)
-    with db.begin():
+    with risk_gates.recording(db), db.begin():
         if items is None and x_cart_id is not None:
             cart.merge_guest_cart(session=db, user_id=caller.id, guest_cart_id=x_cart_id)
         order, created = service.place_order(
@@ -102,6 +103,9 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
             payment_timeout_seconds=settings.order_payment_timeout_seconds,
             points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
             points_rule=Rule.of(settings))
+        if created:  # risk and audience checks, timed for the Server-Timing header
+            response.headers["Server-Timing"] = risk_gates.check_placement(
+                request, session=db, order=order, user_id=caller.id).header()
         if not created:
             response.status_code = 200
             response.headers["Idempotent-Replayed"] = "true"

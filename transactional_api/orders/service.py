@@ -68,7 +68,11 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
     order.paid_at = paid_at
     _emit(session, order, ev.OrderPaid, {"order_id": order.id, "payment_id": payment_id,
                                           "amount_cents": amount_cents,
-                                          "currency": order.currency}, occurred_at=paid_at)
+                                          "currency": order.currency,
+                                          "points_spent": order.points_spent or 0,
+                                          "points_discount_cents":
+                                              order.points_discount_cents or 0},
+          occurred_at=paid_at)
     for sub in order.sub_orders:
         suborders.advance(session, order, sub, state.ALLOCATED, at=paid_at)
     units: dict[str, int] = {}

@@ -35,6 +35,7 @@ from transactional_api.payments.schemas import (
 from transactional_api.payments.signing import verify
 from transactional_api.payments.views import payment_out, refund_out
 from transactional_api.payments.wallet_router import router as wallet_router
+from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["payments"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -54,7 +55,9 @@ def create_payment(order_id: IdPath, body: PaymentIn, db: Db, caller: CurrentCal
     if body.sandbox_outcome is not None and not settings.sandbox_outcome_selectable:
         raise Unprocessable("choosing the sandbox outcome is switched off",
                             code="sandbox_outcome_not_allowed")
-    with db.begin():
+    with risk_gates.recording(db), db.begin():
+        # risk control before the provider is called (a held order answers 409)
+        risk_gates.check_payment(request, session=db, order_id=order_id, user_id=caller.id)
         # The channel records the payment in this transaction: a crash after commit still
         # gets it confirmed (see payments/sandbox.py).
         payment, created = service.create_payment(

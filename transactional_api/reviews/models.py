@@ -22,7 +22,7 @@ PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
 
 class Review(Base):
     """A verified buyer's review of the SKU on one order line. The reply columns hold the
-    shop's one answer (set once)."""
+    shop's answer: set once by an operator, or set, replaced and withdrawn by the merchant."""
 
     __tablename__ = "reviews"
     __table_args__ = (
@@ -32,6 +32,8 @@ class Review(Base):
         # the shopper's page (published, newest first) and the moderation queue
         Index("ix_reviews_product_status_created", "product_id", "status", "created_at"),
         Index("ix_reviews_status_created", "status", "created_at"),
+        # the merchant's page of their published reviews, newest first (migration 0023)
+        Index("ix_reviews_merchant_status_created", "merchant_id", "status", "created_at"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     # Once per order line: a second review of the same line is refused by this key.

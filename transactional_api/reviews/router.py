@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from transactional_api.core.deps import CatalogCaller, CurrentCaller, Db, ReadDb
+from transactional_api.core.deps import (
+    CatalogCaller,
+    CurrentCaller,
+    Db,
+    MerchantCatalogCaller,
+    ReadDb,
+)
 from transactional_api.reviews import service
 from transactional_api.reviews.models import Review
 from transactional_api.reviews.ratings import RatingSummary
 from transactional_api.reviews.schemas import (
+    MerchantReviewPage,
     ModerationIn,
     OwnReviewOut,
     ProductReviewsOut,
@@ -101,8 +108,43 @@ def moderate(review_id: IdPath, body: ModerationIn, db: Db,
 
 @router.post("/v1/admin/reviews/{review_id}/reply", response_model=OwnReviewOut)
 def reply(review_id: IdPath, body: ReplyIn, db: Db, caller: CatalogCaller) -> OwnReviewOut:
-    """The shop's one public answer to a published review. Operators only for now: merchant
-    staff answering for their own products come with the RBAC work."""
+    """The shop's one public answer to a published review (409 already_replied after);
+    merchant staff answer their own goods' reviews under /v1/merchant/reviews."""
     with db.begin():
         return _full(service.reply(session=db, review_id=review_id, actor_id=caller.id,
                                    text=body.text))
+
+
+@router.get("/v1/merchant/reviews", response_model=MerchantReviewPage)
+def merchant_reviews(
+    db: ReadDb, caller: MerchantCatalogCaller, replied: bool | None = None,
+    product_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+    limit: Limit = 20, offset: Offset = 0,
+) -> MerchantReviewPage:
+    """The published reviews of your goods, newest first (?replied=false: still to answer)."""
+    rows, total = service.for_merchant(session=db, merchant_id=caller.merchant_id,
+                                       replied=replied, product_id=product_id, limit=limit,
+                                       offset=offset)
+    return MerchantReviewPage(items=[_public(r) for r in rows], total=total, limit=limit,
+                              offset=offset)
+
+
+@router.put("/v1/merchant/reviews/{review_id}/reply", response_model=ReviewOut)
+def merchant_reply(review_id: IdPath, body: ReplyIn, db: Db,
+                   caller: MerchantCatalogCaller) -> ReviewOut:
+    """Set or replace your shop's public answer to a published review of your goods;
+    another merchant's review is 404 like a missing one."""
+    with db.begin():
+        return _public(service.merchant_reply(session=db, review_id=review_id,
+                                              merchant_id=caller.merchant_id,
+                                              actor_id=caller.id, text=body.text))
+
+
+@router.delete("/v1/merchant/reviews/{review_id}/reply", status_code=204)
+def delete_merchant_reply(review_id: IdPath, db: Db,
+                          caller: MerchantCatalogCaller) -> Response:
+    """Withdraw your shop's answer (404 reply_not_found when there is none)."""
+    with db.begin():
+        service.delete_reply(session=db, review_id=review_id,
+                             merchant_id=caller.merchant_id, actor_id=caller.id)
+    return Response(status_code=204)

@@ -94,3 +94,13 @@ class ReviewPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class MerchantReviewPage(BaseModel):
+    """The merchant's published reviews as shoppers see them (no author id), with the
+    shop's reply."""
+
+    items: list[ReviewOut]
+    total: int
+    limit: int
+    offset: int

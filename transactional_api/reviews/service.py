@@ -7,12 +7,14 @@
   changes the row and the other gets 409.
 - Publishing adds the review to the product's rating row and to its search document in
   the same transaction, so readers never count a review twice or see one half-published.
+- The merchant of the reviewed goods may set, replace or withdraw the shop's answer
+  (merchant_reply, delete_reply); operators answer once (reply).
 Every change writes its contract event (review_events.py) to the outbox in that transaction.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -132,6 +134,74 @@ def reply(*, session: Session, review_id: str, actor_id: str, text: str) -> Revi
             merchant_id=review.merchant_id, author_id=review.user_id,
             text_length=len(text))))
     return review
+
+
+def _merchants(session: Session, review_id: str, merchant_id: str) -> Review:
+    """The review, if it is of the merchant's goods; another merchant's answers exactly as
+    a missing one (same 404), so staff cannot tell a foreign id from a made-up one."""
+    review = session.scalar(select(Review).where(Review.id == review_id,
+                                                 Review.merchant_id == merchant_id))
+    if review is None:
+        raise NotFound("review not found")
+    return review
+
+
+def merchant_reply(*, session: Session, review_id: str, merchant_id: str, actor_id: str,
+                   text: str) -> Review:
+    """Set or replace the merchant's answer to a published review of their goods. Each
+    write is one review_replied event; the same text again changes nothing and emits
+    nothing (a retried PUT)."""
+    _merchants(session, review_id, merchant_id)
+    now = clock.now()
+    moved = session.execute(
+        update(Review).where(Review.id == review_id, Review.merchant_id == merchant_id,
+                             Review.status == PUBLISHED,
+                             or_(Review.reply_text.is_(None), Review.reply_text != text))
+        .values(reply_text=text, replied_by=actor_id, replied_at=now)).rowcount
+    review = _get(session, review_id)
+    if not moved:
+        if review.status != PUBLISHED:
+            raise Conflict(f"only a published review can be answered; this one is "
+                           f"{review.status}", code="not_published")
+        return review  # already this very reply
+    emit(session=session, event=rev.ReviewReplied(
+        occurred_at=now, user_id=actor_id, payload=rev.ReviewRepliedPayload(
+            review_id=review.id, product_id=review.product_id,
+            merchant_id=review.merchant_id, author_id=review.user_id,
+            text_length=len(text))))
+    return review
+
+
+def delete_reply(*, session: Session, review_id: str, merchant_id: str,
+                 actor_id: str) -> None:
+    """Withdraw the merchant's answer; 404 reply_not_found when there is none (so of two
+    racing deletions one emits review_reply_deleted and the other 404s)."""
+    review = _merchants(session, review_id, merchant_id)
+    gone = session.execute(
+        update(Review).where(Review.id == review_id, Review.merchant_id == merchant_id,
+                             Review.reply_text.is_not(None))
+        .values(reply_text=None, replied_by=None, replied_at=None)).rowcount
+    if not gone:
+        raise NotFound("this review has no reply", code="reply_not_found")
+    emit(session=session, event=rev.ReviewReplyDeleted(
+        occurred_at=clock.now(), user_id=actor_id, payload=rev.ReviewReplyDeletedPayload(
+            review_id=review.id, product_id=review.product_id,
+            merchant_id=review.merchant_id, author_id=review.user_id)))
+
+
+def for_merchant(*, session: Session, merchant_id: str, replied: bool | None,
+                 product_id: str | None, limit: int, offset: int
+                 ) -> tuple[list[Review], int]:
+    """The published reviews of the merchant's goods, newest first (replied=false: the ones
+    still to answer). Pending and rejected texts stay with the operators."""
+    query = select(Review).where(Review.merchant_id == merchant_id,
+                                 Review.status == PUBLISHED)
+    if replied is not None:
+        query = query.where(Review.reply_text.is_not(None) if replied
+                            else Review.reply_text.is_(None))
+    if product_id is not None:
+        query = query.where(Review.product_id == product_id)
+    return _page(session, query, (Review.created_at.desc(), Review.id.desc()), limit, offset)
 
 
 def published(*, session: Session, product_id: str, limit: int, offset: int

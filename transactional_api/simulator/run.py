@@ -22,6 +22,7 @@ from transactional_api.simulator.catalog import (
 from transactional_api.simulator.client import ApiClient
 from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
+from transactional_api.simulator.reach import SimReach
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
 from transactional_api.simulator.showcase import load_showcase
 from transactional_api.simulator.visits import TrackedOrder, VisitRunner
@@ -146,7 +147,8 @@ def simulate(
         fulfilment = Operations(client, admin_token, seed,
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
-        _replay(plan, runner, fulfilment, aftercare, shoppers, progress)
+        reach = SimReach(client, admin_token, seed)
+        _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
         mismatches = reconcile(client, admin_token, list(plan.day_ends))
         if laggards:
@@ -178,7 +180,7 @@ def simulate(
 
 
 def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: Aftercare,
-            shoppers: int, progress: bool) -> None:
+            shoppers: int, progress: bool, reach: SimReach | None = None) -> None:
     bar = tqdm(total=shoppers * len(plan.days), unit="visit", disable=not progress,
                desc="simulating")
     try:
@@ -193,6 +195,9 @@ def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: 
             wait_for_payments(runner.client, day_orders, timeout=10.0)
             fulfilment.end_of_day(day_orders, day_end)
             aftercare.end_of_day(fulfilment.shipped_today, day_end)
+            if reach is not None:
+                tokens = [st.remembered or st.token for st in runner.states.values()]
+                reach.end_of_day([t for t in tokens if t], day_end)
             bar.set_postfix(orders=len(runner.orders), events=runner.counters.events_sent)
     finally:
         bar.close()

@@ -253,3 +253,26 @@ def size(*, session: Session, redis_client: redis.Redis, audience_id: str,
             redis_client.set(cache_key, json.dumps(data),
                              px=max(1, int(settings.tags_audience_size_cache_seconds * 1000)))
     return result
+
+
+def members(*, session: Session, redis_client: redis.Redis, audience_id: str,
+            settings: Settings) -> list[str]:
+    """The users in the audience now (reach's audience campaigns), walked like size():
+    a required tag's carriers, else every account, at most tags_audience_size_max_users."""
+    rule, attrs, tags, _ = _compiled(session, audience_id)
+    limit = settings.tags_audience_size_max_users
+    required = rules.required_tags(rule)
+    if required is not None:
+        carriers = _tag_carriers(session, redis_client, required)[:limit]
+        batches = (carriers[i:i + BATCH] for i in range(0, len(carriers), BATCH))
+    else:
+        batches = _all_users(session, limit)
+    found: list[str] = []
+    for batch in batches:
+        if required is not None:
+            known = directory.existing(session=session, user_ids=batch)
+            batch = [u for u in batch if u in known]
+        facts = load_facts(session=session, redis_client=redis_client, user_ids=batch,
+                           attrs=attrs, tags=tags, settings=settings)
+        found += [u for u in batch if rules.evaluate(rule, facts[u])]
+    return found

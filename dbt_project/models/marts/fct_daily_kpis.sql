@@ -10,7 +10,9 @@
 with paid as (
     select
         paid_date as kpi_date,
-        sum(total_cents) as gmv_cents,
+        -- the order's value before points (points are a means of payment, not a discount)
+        sum(total_cents + points_discount_cents) as gmv_cents,
+        sum(points_discount_cents) as points_paid_cents,
         count(*) as paid_orders,
         count(distinct user_id) as buyers
     from {{ ref('int_orders_enriched') }}
@@ -96,10 +98,14 @@ select
     cast(coalesce(cancellations.cancelled_after_payment_cents, 0) as bigint)
         as cancelled_after_payment_cents,
     cast(
-        coalesce(paid.gmv_cents, 0) - coalesce(revenue_refunds.refunded_cents, 0)
+        coalesce(paid.gmv_cents, 0) - coalesce(paid.points_paid_cents, 0)
+        - coalesce(revenue_refunds.refunded_cents, 0)
         - coalesce(cancellations.cancelled_after_payment_cents, 0)
         as bigint
-    ) as net_revenue_cents
+    ) as net_revenue_cents,
+    cast(coalesce(paid.points_paid_cents, 0) as bigint) as points_paid_cents,
+    cast(coalesce(paid.gmv_cents, 0) - coalesce(paid.points_paid_cents, 0) as bigint)
+        as paid_revenue_cents
 from days
 left join paid on days.kpi_date = paid.kpi_date
 left join sessions on days.kpi_date = sessions.kpi_date

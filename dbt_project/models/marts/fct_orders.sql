@@ -16,5 +16,8 @@ select
     is_paid,
     utm_source,
     utm_medium,
-    utm_campaign
+    utm_campaign,
+    points_spent,
+    points_discount_cents,
+    cast(total_cents + points_discount_cents as bigint) as gmv_cents
 from {{ ref('int_orders_enriched') }}

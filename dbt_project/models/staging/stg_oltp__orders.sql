@@ -15,6 +15,9 @@ select
     cast(address_id as {{ dbt.type_string() }}) as address_id,
     cast(coalesce(shipping_cents, 0) as bigint) as shipping_cents,
     cast(coalesce(tax_cents, 0) as bigint) as tax_cents,
+    -- points paid part of the order: total_cents is the money part after their worth
+    cast(coalesce(points_spent, 0) as bigint) as points_spent,
+    cast(coalesce(points_discount_cents, 0) as bigint) as points_discount_cents,
     cast(created_at as timestamp) as created_at,
     cast(updated_at as timestamp) as updated_at,
     cast(expires_at as timestamp) as expires_at,

@@ -43,7 +43,8 @@ paid_orders as (
         coalesce(items.gross_cents, orders.subtotal_cents) as gross_cents,
         orders.shipping_cents,
         orders.tax_cents,
-        orders.total_cents
+        orders.total_cents,
+        orders.points_discount_cents
     from {{ ref('int_orders_enriched') }} as orders
     left join items on orders.order_id = items.order_id
     left join paying_payments on orders.order_id = paying_payments.order_id
@@ -61,11 +62,14 @@ movements as (
         1 as paid_orders,
         gross_cents,
         -- everything taken off the list price: markdowns and line discounts alike, so that
-        -- gross - discounts + shipping + tax = the order's total, to the cent
-        gross_cents + shipping_cents + tax_cents - total_cents as discount_cents,
+        -- gross - discounts + shipping + tax = the order's value before points (GMV), to
+        -- the cent; points are a means of payment, not a discount
+        gross_cents + shipping_cents + tax_cents - total_cents - points_discount_cents
+            as discount_cents,
         shipping_cents,
         tax_cents,
-        total_cents as gmv_cents,
+        total_cents + points_discount_cents as gmv_cents,
+        points_discount_cents as points_paid_cents,
         0 as refunds,
         0 as refunded_cents,
         0 as cancelled_after_payment_cents
@@ -80,7 +84,7 @@ movements as (
         order_id,
         currency,
         channel,
-        0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0,
         1,
         amount_cents,
         0
@@ -96,7 +100,7 @@ movements as (
         sub_orders.order_id,
         sub_orders.currency,
         coalesce(paying_payments.channel, 'unknown'),
-        0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0,
         0,
         0,
         sub_orders.total_cents
@@ -118,6 +122,7 @@ select
     cast(shipping_cents as bigint) as shipping_cents,
     cast(tax_cents as bigint) as tax_cents,
     cast(gmv_cents as bigint) as gmv_cents,
+    cast(points_paid_cents as bigint) as points_paid_cents,
     cast(refunds as bigint) as refunds,
     cast(refunded_cents as bigint) as refunded_cents,
     cast(cancelled_after_payment_cents as bigint) as cancelled_after_payment_cents

@@ -16,6 +16,7 @@ with daily as (
         sum(shipping_cents) as shipping_cents,
         sum(tax_cents) as tax_cents,
         sum(gmv_cents) as gmv_cents,
+        sum(points_paid_cents) as points_paid_cents,
         sum(refunds) as refunds,
         sum(refunded_cents) as refunded_cents,
         sum(cancelled_after_payment_cents) as cancelled_after_payment_cents
@@ -36,5 +37,6 @@ select
     cast(refunds as bigint) as refunds,
     cast(refunded_cents as bigint) as refunded_cents,
     cast(cancelled_after_payment_cents as bigint) as cancelled_after_payment_cents,
-    {{ net_revenue_columns() }}
+    {{ net_revenue_columns() }},
+    cast(points_paid_cents as bigint) as points_paid_cents
 from daily

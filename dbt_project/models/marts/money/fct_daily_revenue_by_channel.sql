@@ -13,6 +13,7 @@ with money as (
         channel,
         sum(paid_orders) as paid_orders,
         sum(gmv_cents) as gmv_cents,
+        sum(points_paid_cents) as points_paid_cents,
         sum(refunds) as refunds,
         sum(refunded_cents) as refunded_cents,
         sum(cancelled_after_payment_cents) as cancelled_after_payment_cents
@@ -49,6 +50,7 @@ joined as (
         keys.channel,
         coalesce(money.paid_orders, 0) as paid_orders,
         coalesce(money.gmv_cents, 0) as gmv_cents,
+        coalesce(money.points_paid_cents, 0) as points_paid_cents,
         coalesce(money.refunds, 0) as refunds,
         coalesce(money.refunded_cents, 0) as refunded_cents,
         coalesce(money.cancelled_after_payment_cents, 0) as cancelled_after_payment_cents,
@@ -84,5 +86,6 @@ select
             then cast(payments_succeeded as double) / (payments_succeeded + payments_failed)
         end
         as double
-    ) as payment_success_rate
+    ) as payment_success_rate,
+    cast(points_paid_cents as bigint) as points_paid_cents
 from joined

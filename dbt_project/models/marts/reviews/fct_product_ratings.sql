@@ -27,8 +27,21 @@ latest_moderations as (
     where moderation_rank = 1
 ),
 
+-- answered now: the latest reply is newer than the latest withdrawal (if any)
 replied as (
-    select distinct review_id from {{ ref('stg_flywheel__review_replies') }}
+    select replies.review_id
+    from (
+        select review_id, max(replied_at) as last_replied_at
+        from {{ ref('stg_flywheel__review_replies') }}
+        group by review_id
+    ) as replies
+    left join (
+        select review_id, max(deleted_at) as last_deleted_at
+        from {{ ref('stg_flywheel__review_reply_deletions') }}
+        group by review_id
+    ) as deletions on replies.review_id = deletions.review_id
+    where deletions.last_deleted_at is null
+        or replies.last_replied_at > deletions.last_deleted_at
 ),
 
 reviews as (

@@ -1,0 +1,1 @@
+"""Automated reach: campaigns that message shoppers on events, abandoned carts and audiences."""
