@@ -5,7 +5,8 @@
   `dbt source freshness` and the Dagster UI agree.
 - The marts against the OLTP, to the cent: every order of the snapshot is in fct_orders,
   and per day the paid orders and GMV of fct_daily_kpis are the snapshot's own count and
-  sum of total_cents of orders paid that day (paid = paid_at set, dated by paid_at's UTC
+  sum of total_cents + points_discount_cents (GMV is the value before points, which are a
+  means of payment) of orders paid that day (paid = paid_at set, dated by paid_at's UTC
   day, the definition fct_orders documents). An incremental run that missed a day, or a
   model that lost or doubled an order, fails here.
 """
@@ -90,7 +91,7 @@ def daily_gmv_mismatches(conn: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = conn.execute("""
         WITH oltp AS (
             SELECT CAST(paid_at AS DATE) AS day, count(*) AS paid_orders,
-                   sum(total_cents) AS gmv_cents
+                   sum(total_cents + points_discount_cents) AS gmv_cents
             FROM oltp.orders WHERE paid_at IS NOT NULL GROUP BY 1
         ),
         mart AS (
@@ -113,10 +114,11 @@ def daily_gmv_mismatches(conn: duckdb.DuckDBPyConnection) -> list[dict]:
 def order_totals(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     """(OLTP snapshot, fct_orders) for: orders, paid orders, GMV in cents."""
     oltp = conn.execute(
-        "SELECT count(*), count(paid_at), coalesce(sum(total_cents) FILTER "
+        "SELECT count(*), count(paid_at), coalesce(sum(total_cents + points_discount_cents) "
+        "FILTER "
         "(WHERE paid_at IS NOT NULL), 0) FROM oltp.orders").fetchone()
     mart = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE is_paid), coalesce(sum(total_cents) FILTER "
+        "SELECT count(*), count(*) FILTER (WHERE is_paid), coalesce(sum(gmv_cents) FILTER "
         "(WHERE is_paid), 0) FROM marts.fct_orders").fetchone()
     names = ("orders", "paid_orders", "gmv_cents")
     return {n: (int(o), int(m)) for n, o, m in zip(names, oltp, mart, strict=True)}

@@ -178,11 +178,12 @@ select
             'total_cents', carts * {_price('product')},
             'items', [json_object('sku_id', 'sku-' || product || '-0', 'product_id',
                                   'p' || product, 'quantity', carts,
-                                  'unit_price_cents', {_price('product')})])
+                                  'unit_price_cents', {_price('product')})],
+            'points_spent', 0, 'points_discount_cents', 0)
         else json_object(
             'order_id', 'o-{{prefix}}-' || session, 'payment_id',
             'pay-{{prefix}}-' || session, 'amount_cents', carts * {_price('product')},
-            'currency', 'USD')
+            'currency', 'USD', 'points_spent', 0, 'points_discount_cents', 0)
     end as payload,
     -- The relay's file: event type, occurred date, hour it reached the lake.
     event_type || '~' || strftime(occurred_at, '%Y-%m-%d') || '~'

@@ -207,6 +207,9 @@ class Settings(BaseSettings):
         "(past it the answer says exact=false)")
     tags_audience_size_cache_seconds: float = Field(
         60, ge=0, description="How long a computed audience size is reused (0 = never)")
+    tags_audience_cache_seconds: float = Field(
+        2.0, ge=0, description="How long a process reuses an audience's rule on in_audience "
+        "(an edit elsewhere takes effect within this; 0 = read it every time)")
     # --- risk control (transactional_api/risk; thresholds in risk/limits.py) ---
     risk_enabled: bool = Field(True, description="Evaluate the risk rules on sign-in, "
                                "registration, order placement and payment")

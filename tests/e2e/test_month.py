@@ -1,22 +1,41 @@
-"""A simulated month through the whole loop: the marts' money equals the OLTP's to the
-cent on every day, and every dashboard page renders on what the pipeline published."""
+"""A simulated month through the whole loop, with the demo's reach campaigns active from
+its first day: the marts' money equals the OLTP's to the cent on every day; automatic tags,
+level upgrades and each campaign's sends and conversions in the marts agree with the OLTP
+and the API; the Tags, Members and Reach pages show those figures; every page renders.
+The month runs once, in the module fixture, for every test here."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 import redis
-from sqlalchemy import create_engine, text
+import yaml
+from sqlalchemy import create_engine, select, text
 from streamlit.testing.v1 import AppTest
 
+from dashboards import kpis
 from pipelines.run import main as run_pipelines
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, make_settings, run_api
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, LiveApi, make_settings, run_api
 from tests.simulator.seeds import seed_with_paid_order
+from transactional_api.accounts.models import User
 from transactional_api.config import get_settings
 from transactional_api.events import relay
+from transactional_api.events.models import OutboxEvent
+from transactional_api.members import consumer as members_consumer
+from transactional_api.members.models import MemberAccount
+from transactional_api.orders.models import Order
+from transactional_api.reach import triggers as reach_triggers
+from transactional_api.reach.models import Campaign, ReachMessage
+from transactional_api.simulator.client import ApiClient
+from transactional_api.simulator.reach import create_demo_campaigns
 from transactional_api.simulator.run import simulate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -24,6 +43,27 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 DAYS = 30
 SHOPPERS = 8
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+@dataclass(frozen=True)
+class Month:
+    settings: object
+    summary: object
+    api: LiveApi
+
+
+def _settle(api: LiveApi, timeout: float = 120.0) -> None:
+    """Wait until the members consumer (levels) and the reach consumer (level-up messages)
+    have read the whole outbox, each reading what the other emits, so nothing the month
+    caused is written after the relay drains."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with api.sessions() as s:
+            if not (members_consumer.pending(s) or reach_triggers.pending(s)):
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the members and reach consumers did not catch up")
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +78,19 @@ def month(tmp_path_factory, redis_server):
         mp.setenv(name, value)
     get_settings.cache_clear()
     for api in run_api(settings):
+        with ApiClient(api.url) as shop:
+            # active from before the first simulated day, as `flywheel demo` does
+            create_demo_campaigns(shop, api.admin_token(),
+                                  datetime.now(UTC) - timedelta(days=DAYS, hours=1))
         summary = simulate(api.url, shoppers=SHOPPERS, days=DAYS,
                            seed=seed_with_paid_order(SHOPPERS, DAYS),
                            admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD,
                            progress=False)
+        _settle(api)
         relay.drain(sessions=api.sessions, lake_dir=settings.resolved_lake_dir,
                     redis_client=client, stream=settings.redis_stream, stream_maxlen=10_000)
         assert run_pipelines([]) == 0
-        yield settings, summary
+        yield Month(settings, summary, api)
     mp.undo()
     get_settings.cache_clear()
 
@@ -63,7 +108,7 @@ def _oltp_paid_by_day(settings) -> dict[str, tuple[int, int]]:
 
 
 def test_a_month_of_money_in_the_marts_equals_the_oltp_to_the_cent(month):
-    settings, summary = month
+    settings, summary = month.settings, month.summary
     oltp = _oltp_paid_by_day(settings)
     # the shop really traded across the month, not on a day or two
     assert summary.paid_orders > 0 and len(oltp) >= DAYS // 3
@@ -90,3 +135,178 @@ def test_every_dashboard_page_renders_on_the_month(month):
     for page in pages:
         app.switch_page(f"pages/{page}").run()
         assert not app.exception, (page, [e.value for e in app.exception])
+
+
+# --- members, tags and reach over the month ------------------------------------------
+PAGES = APP.parent / "pages"
+# the Tags page's tile per flag tag (importing the page would run it)
+FLAG_TILES = {"high_potential": "High potential", "dormant_90d": "Dormant 90 days",
+              "price_sensitive": "Price sensitive", "frequent_returner": "Frequent returners"}
+DBT_PROJECT = APP.parents[1] / "dbt_project" / "dbt_project.yml"
+
+
+def _published(settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.published_warehouse_path), read_only=True) as wh:
+        return wh.execute(sql).fetchall()
+
+
+def _page(name: str) -> AppTest:
+    app = AppTest.from_file(str(PAGES / name), default_timeout=120).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def _served_automatic_tags(month: Month) -> dict[str, dict[str, str]]:
+    """Every shopper's automatic tags as the API serves them (from what the pipeline
+    published to Redis), read through the admin endpoint."""
+    with month.api.sessions() as s:
+        users = s.scalars(select(User.id)).all()  # the operator too: no tags
+    with month.api.client(month.api.admin_token()) as admin:
+        served = {}
+        for user_id in users:
+            r = admin.get(f"/v1/admin/users/{user_id}/tags")
+            assert r.status_code == 200, r.text
+            tags = {t["name"]: t["value"] for t in r.json()["tags"] if t["kind"] == "automatic"}
+            if tags:
+                served[user_id] = tags
+    return served
+
+
+def _oltp_levels(month: Month) -> dict[str, str]:
+    with month.api.sessions() as s:
+        return dict(s.execute(select(MemberAccount.user_id, MemberAccount.level)).all())
+
+
+def _oltp_upgrades(month: Month) -> Counter:
+    """(day, level moved to) -> upgrades, from the member_level_changed events the OLTP
+    wrote to its outbox."""
+    with month.api.sessions() as s:
+        records = s.scalars(select(OutboxEvent.record)
+                            .where(OutboxEvent.event_type == "member_level_changed")).all()
+    ups: Counter = Counter()
+    for record in map(json.loads, records):
+        if record["payload"]["direction"] == "upgrade":
+            day = datetime.fromisoformat(record["occurred_at"]).astimezone(UTC).date()
+            ups[(day, record["payload"]["to_level"])] += 1
+    return ups
+
+
+@dataclass(frozen=True)
+class ReachDay:
+    recipients: frozenset[str]
+    converted: frozenset[str]  # recipients with a paid order within the window after a send
+
+
+def _oltp_reach(month: Month) -> tuple[dict[str, str], Counter, dict[tuple[str, date], ReachDay]]:
+    """Campaign names, sent messages per campaign, and per campaign and day of sending its
+    recipients and those who converted, all from the OLTP's own rows."""
+    window = timedelta(days=yaml.safe_load(DBT_PROJECT.read_text())["vars"]
+                       ["reach_attribution_days"])
+    with month.api.sessions() as s:
+        names = dict(s.execute(select(Campaign.id, Campaign.name)).all())
+        sent = s.execute(select(ReachMessage.campaign_id, ReachMessage.user_id,
+                                ReachMessage.sent_at).where(ReachMessage.status == "sent")).all()
+        paid = s.execute(select(Order.user_id, Order.paid_at)
+                         .where(Order.paid_at.is_not(None))).all()
+    paid_at: dict[str, list[datetime]] = {}
+    for user_id, at in paid:
+        paid_at.setdefault(user_id, []).append(at)
+    recipients: dict[tuple[str, date], set[str]] = {}
+    converted: dict[tuple[str, date], set[str]] = {}
+    for campaign_id, user_id, at in sent:
+        key = (campaign_id, at.date())
+        recipients.setdefault(key, set()).add(user_id)
+        converted.setdefault(key, set())
+        if any(at < p <= at + window for p in paid_at.get(user_id, [])):
+            converted[key].add(user_id)
+    days = {k: ReachDay(frozenset(v), frozenset(converted[k])) for k, v in recipients.items()}
+    return names, Counter(c for c, _, _ in sent), days
+
+
+def test_automatic_tags_in_the_mart_are_the_ones_the_api_serves(month):
+    mart: dict[str, dict[str, str]] = {}
+    for user_id, tag, value in _published(month.settings, "select user_id, tag, tag_value "
+                                                          "from marts.fct_user_auto_tags"):
+        mart.setdefault(user_id, {})[tag] = value
+    assert mart, "the month tagged nobody"
+    assert any("rfm_segment" in tags for tags in mart.values())
+    assert _served_automatic_tags(month) == mart
+    # the member level tag is each member's level in the shop's own books
+    assert {u: tags["member_level"] for u, tags in mart.items() if "member_level" in tags} \
+        == _oltp_levels(month)
+
+
+def test_level_upgrades_in_the_mart_agree_with_the_oltp(month):
+    upgrades = _oltp_upgrades(month)
+    assert sum(upgrades.values()) > 0, "nobody moved up a level in the month"
+    rows = _published(month.settings, "select activity_date, level, members, upgrades_in "
+                                      "from marts.fct_member_levels_daily")
+    assert Counter({(d, lv): n for d, lv, _, n in rows if n}) == upgrades
+    last = max(d for d, _, _, _ in rows)
+    assert {lv: n for d, lv, n, _ in rows if d == last and n} \
+        == Counter(_oltp_levels(month).values())
+
+
+def test_reach_sends_and_conversions_in_the_mart_agree_with_the_oltp(month):
+    names, sends, days = _oltp_reach(month)
+    assert {names[c] for c in sends} >= {"Level-up congratulation", "Abandoned cart reminder"}
+    rows = _published(month.settings, "select campaign_id, send_date, sends, "
+                                      "unique_recipients, conversions "
+                                      "from marts.fct_reach_campaigns")
+    mart_sends: Counter = Counter()
+    for campaign_id, _, n, _, _ in rows:
+        mart_sends[campaign_id] += n
+    assert mart_sends == sends
+    assert {(c, d): (r, n) for c, d, _, r, n in rows} == {
+        k: (len(v.recipients), len(v.converted)) for k, v in days.items()}
+    assert sum(len(v.converted) for v in days.values()) > 0, "no send was followed by a sale"
+    # some came from shoppers following a message's link: paid orders the clicker placed
+    # in the half hour after the click (planned visits end hours before the day does)
+    with month.api.sessions() as s:
+        clicks = s.execute(select(ReachMessage.user_id, ReachMessage.clicked_at)
+                           .where(ReachMessage.clicked_at.is_not(None))).all()
+        orders = s.execute(select(Order.user_id, Order.created_at)
+                           .where(Order.paid_at.is_not(None))).all()
+    after_click = {(u, at) for u, at in orders for cu, click in clicks
+                   if u == cu and click < at <= click + timedelta(minutes=30)}
+    assert month.summary.reach_clicks == len(clicks)
+    # a bank transfer pays later: the OLTP may count it, the summary does not
+    assert len(after_click) >= month.summary.reach_purchases > 0
+
+
+def test_reach_page_shows_the_campaigns_sends_and_conversions(month):
+    names, sends, days = _oltp_reach(month)
+    app = _page("reach.py")
+    tiles = _metrics(app)
+    assert tiles["Sends"] == kpis.format_count(sum(sends.values()))
+    recipients = sum(len(v.recipients) for v in days.values())
+    conversions = sum(len(v.converted) for v in days.values())
+    assert tiles["Conversion rate"] == kpis.format_rate(conversions / recipients)
+    table = app.dataframe[0].value
+    per_campaign = {names[c]: (n, sum(len(v.converted) for (c2, _), v in days.items()
+                                      if c2 == c)) for c, n in sends.items()}
+    assert {r.campaign_name: (int(r.sends), int(r.conversions))
+            for r in table.itertuples()} == per_campaign
+
+
+def test_members_page_shows_the_upgrades_and_levels(month):
+    levels = _oltp_levels(month)
+    tiles = _metrics(_page("members.py"))
+    assert tiles["Upgrades"] == kpis.format_count(sum(_oltp_upgrades(month).values()))
+    assert tiles["Members"] == kpis.format_count(len(levels))
+    base = get_settings().members_levels[0].name
+    assert tiles["Above the first level"] == kpis.format_count(
+        sum(1 for lv in levels.values() if lv != base))
+
+
+def test_tags_page_counts_the_tags_the_api_serves(month):
+    served = _served_automatic_tags(month)
+    app = _page("tags.py")
+    tiles = _metrics(app)
+    for flag, label in FLAG_TILES.items():
+        assert tiles[label] == kpis.format_count(
+            sum(1 for tags in served.values() if tags.get(flag) == "true")), flag

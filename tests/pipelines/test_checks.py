@@ -20,9 +20,10 @@ from pipelines.definitions import defs
 from pipelines.resources import WarehouseResource
 from pipelines.transform.dbt import dbt_project
 
-# Three orders: o1 and o2 paid on 03-01, o3 paid on 03-02, o4 never paid.
-ORDERS = [("o1", "2025-03-01 10:00", 1_000), ("o2", "2025-03-01 23:59", 2_550),
-          ("o3", "2025-03-02 00:00", 700), ("o4", None, 9_999)]
+# Three orders: o1 and o2 paid on 03-01 (o2 worth 2550, of which points paid 500),
+# o3 paid on 03-02, o4 never paid.
+ORDERS = [("o1", "2025-03-01 10:00", 1_000, 0), ("o2", "2025-03-01 23:59", 2_050, 500),
+          ("o3", "2025-03-02 00:00", 700, 0), ("o4", None, 9_999, 0)]
 
 
 @pytest.fixture
@@ -31,10 +32,11 @@ def warehouse(tmp_path):
     with duckdb.connect(str(path)) as conn:
         conn.execute("CREATE SCHEMA oltp; CREATE SCHEMA marts")
         conn.execute("CREATE TABLE oltp.orders (id VARCHAR, paid_at TIMESTAMP, "
-                     "total_cents BIGINT)")
-        conn.executemany("INSERT INTO oltp.orders VALUES (?, ?, ?)", ORDERS)
+                     "total_cents BIGINT, points_discount_cents BIGINT)")
+        conn.executemany("INSERT INTO oltp.orders VALUES (?, ?, ?, ?)", ORDERS)
         conn.execute("CREATE TABLE marts.fct_orders AS SELECT id AS order_id, "
-                     "paid_at IS NOT NULL AS is_paid, total_cents FROM oltp.orders")
+                     "paid_at IS NOT NULL AS is_paid, total_cents, "
+                     "total_cents + points_discount_cents AS gmv_cents FROM oltp.orders")
         # what the marts should say: 03-01 two paid orders, 1000 + 2550 = 3550 cents;
         # 03-02 one, 700 cents; 03-03 a day with sessions only
         conn.execute("CREATE TABLE marts.fct_daily_kpis (kpi_date DATE, paid_orders BIGINT, "
@@ -78,7 +80,7 @@ def test_a_day_missing_from_the_mart_fails(warehouse):
 
 def test_an_order_lost_or_doubled_in_fct_orders_fails(warehouse):
     with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("INSERT INTO marts.fct_orders VALUES ('o3', true, 700)")
+        conn.execute("INSERT INTO marts.fct_orders VALUES ('o3', true, 700, 700)")
         # o3 twice: 5 orders, 4 paid, 4950 cents in the mart
         assert order_totals(conn)["gmv_cents"] == (4250, 4950)
     assert not _run(orders_match_oltp, warehouse).passed

@@ -9,6 +9,8 @@ Identifying values (device, client address, shipping address, payment instrument
 Redis only as keyed hashes (``fingerprint``) under the installation's secret.
 If Redis is unreachable the check fails open, as the rate limits do: a flagged decision
 that allows, logged.
+A placement's audience check (tags.audience_check.Pending) may ride the same round trip:
+its Redis reads are queued after the counters and its answer is the context's ``trusted``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 import redis
 
@@ -48,6 +51,15 @@ class Context:
         return self.user_id if dim == "user" else getattr(self, dim)
 
 
+class Rider(Protocol):
+    """Another check's Redis reads on this pipeline: queue returns how many commands it
+    added; settle gets their replies and answers whether the actor is trusted."""
+
+    def queue(self, pipe) -> int: ...
+
+    def settle(self, replies: list) -> bool: ...
+
+
 def fingerprint(key: bytes, kind: str, raw: str | None) -> str | None:
     """A keyed hash of a normalised value (case, spacing and Unicode form ignored)."""
     if raw is None:
@@ -67,7 +79,8 @@ def address_text(ship_to: dict | None) -> str | None:
 
 
 def evaluate(action: str, context: Context, *, redis_client: redis.Redis,
-             limits: RiskLimits, now: datetime | None = None) -> rules.Decision:
+             limits: RiskLimits, now: datetime | None = None,
+             trusted_by: Rider | None = None) -> rules.Decision:
     if action not in rules.ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     ts = int((now or clock.real_now()).astimezone(UTC).timestamp())
@@ -99,6 +112,7 @@ def evaluate(action: str, context: Context, *, redis_client: redis.Redis,
             reads.append(("distinct", dim))
     if context.user_id is not None:
         pipe.hget(keys.user_score(context.user_id), "score")
+    riding = trusted_by.queue(pipe) if trusted_by is not None else 0
     try:
         replies = pipe.execute()
     except (redis.ConnectionError, redis.TimeoutError) as exc:
@@ -117,6 +131,9 @@ def evaluate(action: str, context: Context, *, redis_client: redis.Redis,
             score = int(float(replies[i]))
         except ValueError:
             log.warning("unreadable risk score", extra={"user_id": context.user_id})
+    trusted = context.trusted
+    if trusted_by is not None:
+        trusted = trusted_by.settle(replies[len(replies) - riding:])
     age = None
     if context.account_created_at is not None:
         created = context.account_created_at
@@ -125,5 +142,5 @@ def evaluate(action: str, context: Context, *, redis_client: redis.Redis,
         age = max(0.0, (ts - created.timestamp()) / DAY)
     signals = rules.Signals(velocity=counts["velocity"], accounts=counts["accounts"],
                             distinct=counts["distinct"], score=score, account_age_days=age,
-                            total_cents=context.total_cents, trusted=context.trusted)
+                            total_cents=context.total_cents, trusted=trusted)
     return rules.judge(action, signals, limits)

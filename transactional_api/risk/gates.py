@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -30,9 +31,11 @@ from transactional_api.core.errors import Conflict, DomainError, NotFound
 from transactional_api.risk import engine, service
 from transactional_api.risk.engine import Context
 from transactional_api.risk.rules import Decision
-from transactional_api.tags import audiences
+from transactional_api.tags import audience_check, audiences
 
 log = logging.getLogger("flywheel.risk")
+CREATED_CACHE_MAX = 50_000
+_created: dict[str, datetime] = {}  # user id -> account created_at, which never changes
 DEVICE_HEADER = "X-Device-Id"
 INSTRUMENT_HEADER = "X-Payment-Instrument"
 
@@ -75,6 +78,9 @@ def recording(session: Session) -> Iterator[None]:
 
 @dataclass
 class Timing:
+    """audience: its database reads; risk: the rest, with the one Redis round trip that
+    carries the counters and the audience's automatic tags."""
+
     risk_ms: float = 0.0
     audience_ms: float = 0.0
     decision: Decision | None = field(default=None)
@@ -103,10 +109,24 @@ def context_of(request: Request, **kw) -> Context:
                    **kw)
 
 
-def _evaluate(request: Request, action: str, ctx: Context) -> Decision:
+def _evaluate(request: Request, action: str, ctx: Context,
+              trusted_by: engine.Rider | None = None) -> Decision:
     settings: Settings = request.app.state.settings
     return engine.evaluate(action, ctx, redis_client=request.app.state.redis,
-                           limits=settings.risk_limits)
+                           limits=settings.risk_limits, trusted_by=trusted_by)
+
+
+def _account_created_at(session: Session, user_id: str) -> datetime | None:
+    """Read once per process and user: an account's creation time never changes."""
+    found = _created.get(user_id)
+    if found is None:
+        user = accounts.get_user(session=session, user_id=user_id)
+        if user is None:
+            return None
+        if len(_created) >= CREATED_CACHE_MAX:
+            _created.clear()
+        found = _created[user_id] = user.created_at
+    return found
 
 
 def _sampled(settings: Settings) -> bool:
@@ -177,21 +197,20 @@ def check_placement(request: Request, *, session: Session, order, user_id: str) 
     timing = Timing()
     if not settings.risk_enabled:
         return timing
+    session.flush()  # the placement's own rows: their writes are not the checks' cost
     t0 = time.perf_counter()
-    trusted = False
+    audience = None  # the audience check, its automatic tags read with the counters
     audience_id = _trusted_audience(request, session) if settings.risk_trusted_audience else None
     if audience_id is not None:
         try:
-            trusted = audiences.in_audience(session, request.app.state.redis, audience_id,
-                                            user_id, settings=settings)
+            audience = audience_check.prepare(session, audience_id, user_id, settings=settings)
         except NotFound:  # deleted since: look it up again next time
             request.app.state.risk_audience = None
     t1 = time.perf_counter()
-    user = accounts.get_user(session=session, user_id=user_id)
     ctx = context_of(request, user_id=user_id, address=engine.address_text(order.ship_to),
-                     total_cents=order.total_cents, trusted=trusted,
-                     account_created_at=user.created_at if user else None)
-    decision = _evaluate(request, "place_order", ctx)
+                     total_cents=order.total_cents,
+                     account_created_at=_account_created_at(session, user_id))
+    decision = _evaluate(request, "place_order", ctx, trusted_by=audience)
     timing.audience_ms = (t1 - t0) * 1000
     timing.risk_ms = (time.perf_counter() - t1) * 1000
     timing.decision = decision

@@ -65,6 +65,8 @@ class SimulationSummary:
     welcome_gifts: int = 0
     points_orders: int = 0  # orders placed paying part with points
     points_spent: int = 0
+    reach_clicks: int = 0
+    reach_purchases: int = 0  # orders paid after a reach message's click
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -147,7 +149,7 @@ def simulate(
         fulfilment = Operations(client, admin_token, seed,
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
-        reach = SimReach(client, admin_token, seed)
+        reach = SimReach(client, admin_token, seed, runner=runner, catalog=catalog)
         _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
         mismatches = reconcile(client, admin_token, list(plan.day_ends))
@@ -176,6 +178,7 @@ def simulate(
             shares=members.counters.shares, welcome_gifts=members.counters.welcome_gifts,
             points_orders=members.counters.points_orders,
             points_spent=members.counters.points_spent,
+            reach_clicks=reach.clicked, reach_purchases=reach.purchases,
         )
 
 
@@ -191,13 +194,12 @@ def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: 
                 runner.run(visit, plan.shoppers[visit.shopper])
                 bar.update(1)
             bar.update(shoppers - len(todays))  # slots where the shopper stayed away
+            if reach is not None:  # before the day's operations: its clicks may buy
+                reach.end_of_day(plan.shoppers, day, day_end)
             day_orders = runner.orders[first_order:]
             wait_for_payments(runner.client, day_orders, timeout=10.0)
             fulfilment.end_of_day(day_orders, day_end)
             aftercare.end_of_day(fulfilment.shipped_today, day_end)
-            if reach is not None:
-                tokens = [st.remembered or st.token for st in runner.states.values()]
-                reach.end_of_day([t for t in tokens if t], day_end)
             bar.set_postfix(orders=len(runner.orders), events=runner.counters.events_sent)
     finally:
         bar.close()

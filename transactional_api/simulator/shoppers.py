@@ -42,6 +42,13 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("organic", "google", "organic", None, "https://www.google.com/", 0.18, 0.2),
     Channel("direct", None, None, None, None, 0.3, 0.2),
 )}
+# Visits that follow a reach message's link (simulator/reach.py). Never planned, so kept out
+# of CHANNELS, whose order and weights the planner draws from.
+REACH_CHANNEL = Channel("reach", "flywheel", "reach", "reach", None, 0.0, 0.0)
+
+
+def channel_named(name: str) -> Channel:
+    return REACH_CHANNEL if name == REACH_CHANNEL.name else CHANNELS[name]
 
 
 @dataclass(frozen=True)

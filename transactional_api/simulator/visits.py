@@ -11,7 +11,13 @@ from typing import Any
 
 from transactional_api.simulator.client import ApiClient, ApiError, iso
 from transactional_api.simulator.members import SimMembers
-from transactional_api.simulator.shoppers import CHANNELS, Shopper, Step, Visit, rng_uuid
+from transactional_api.simulator.shoppers import (
+    Shopper,
+    Step,
+    Visit,
+    channel_named,
+    rng_uuid,
+)
 from transactional_api.simulator.showcase import REGIONS
 
 log = logging.getLogger(__name__)
@@ -96,7 +102,7 @@ class VisitRunner:
             "occurred_at": iso(step.at),
             "anonymous_id": shopper.anonymous_id,
             "session_id": visit.session_id,
-            "context": CHANNELS[visit.channel].context(visit.device),
+            "context": channel_named(visit.channel).context(visit.device),
             "payload": payload,
         }
 
@@ -261,7 +267,7 @@ class VisitRunner:
         body = {
             "session_id": visit.session_id,
             "anonymous_id": shopper.anonymous_id,
-            "context": CHANNELS[visit.channel].context(visit.device),
+            "context": channel_named(visit.channel).context(visit.device),
             # shoppers live in regions; the shop ships from a warehouse serving theirs
             "address_id": address_id,
             "expected_total_cents": quote["total_cents"],

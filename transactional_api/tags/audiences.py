@@ -23,19 +23,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from transactional_api.accounts import directory
-from transactional_api.config import Settings, get_settings
+from transactional_api.config import Settings
 from transactional_api.core import clock
 from transactional_api.core.errors import Conflict, NotFound
 from transactional_api.events import tag_events as te
 from transactional_api.events.outbox import emit
 from transactional_api.members.standing import standings
 from transactional_api.orders.buyers_query import paid_order_counts
-from transactional_api.tags import keys, rules, service
+from transactional_api.tags import audience_check, keys, rules, service
+from transactional_api.tags.audience_check import in_audience  # noqa: F401 (public)
 from transactional_api.tags.models import AUTOMATIC, MANUAL, Audience, UserTag
 
 BATCH = 500
-_COMPILED: dict[tuple[str, int], tuple[object, set[str], set[str]]] = {}
-_COMPILED_MAX = 1024
 
 
 def _payload(audience: Audience, rule) -> te.AudiencePayload:
@@ -81,6 +80,7 @@ def update(*, session: Session, audience_id: str, actor_id: str, name: str | Non
         audience.description = description
     if rule is not None:
         audience.rule = rules.to_json(rule)
+    audience_check.forget(audience_id, session)
     audience.version += 1
     audience.updated_at = clock.now()
     try:
@@ -97,6 +97,7 @@ def update(*, session: Session, audience_id: str, actor_id: str, name: str | Non
 def delete(*, session: Session, audience_id: str, actor_id: str) -> None:
     audience = get(session=session, audience_id=audience_id, lock=True)
     session.delete(audience)
+    audience_check.forget(audience_id, session)
     session.flush()
     emit(session=session, event=te.AudienceDeleted(
         occurred_at=clock.now(), user_id=actor_id,
@@ -104,19 +105,9 @@ def delete(*, session: Session, audience_id: str, actor_id: str) -> None:
 
 
 def _compiled(session: Session, audience_id: str):
-    row = session.execute(select(Audience.rule, Audience.version)
-                          .where(Audience.id == audience_id)).first()
-    if row is None:
-        raise NotFound("audience not found", code="audience_not_found")
-    key = (audience_id, row.version)
-    found = _COMPILED.get(key)
-    if found is None:
-        rule = rules.parse(row.rule)
-        attrs, tags = rules.needs(rule)
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        found = _COMPILED[key] = (rule, attrs, tags)
-    return (*found, row.version)
+    """The rule as stored now (admin reads never take the hot path's cached row)."""
+    found = audience_check.compiled(session, audience_id, ttl=0)
+    return found.rule, set(found.attrs), set(found.tags), found.version
 
 
 def load_facts(*, session: Session, redis_client: redis.Redis, user_ids: list[str],
@@ -141,16 +132,6 @@ def load_facts(*, session: Session, redis_client: redis.Redis, user_ids: list[st
                                      points_balance=s.points_balance if s else 0,
                                      orders_count=orders.get(user_id, 0), tags=carried)
     return facts
-
-
-def in_audience(session: Session, redis: redis.Redis, audience_id: str, user_id: str, *,
-                settings: Settings | None = None) -> bool:
-    """Whether user_id is in the audience now (404 audience_not_found for an unknown id).
-    An unknown user is judged as a user with nothing: no tags, no orders, the lowest level."""
-    rule, attrs, tags, _ = _compiled(session, audience_id)
-    facts = load_facts(session=session, redis_client=redis, user_ids=[user_id], attrs=attrs,
-                       tags=tags, settings=settings or get_settings())
-    return rules.evaluate(rule, facts[user_id])
 
 
 def membership(*, session: Session, redis_client: redis.Redis, audience_id: str,
