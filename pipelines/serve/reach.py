@@ -16,7 +16,8 @@ from transactional_api.reach.triggers import run_audience_campaigns
 
 @dg.asset(
     group_name="serve",
-    kinds={"sqlite"},
+    # redis: audiences read the published tags (and --skip-features leaves it out)
+    kinds={"sqlite", "redis"},
     deps=["published_features"],
     description="Audience reach campaigns run against the audiences as of the published "
     "automatic tags (each user messaged once per entry into the audience).",
