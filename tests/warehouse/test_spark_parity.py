@@ -113,7 +113,9 @@ def test_spark_daily_gmv_equals_the_oltp_to_the_cent(builds, simulated_week):
     engine = create_engine(simulated_week.database_url)
     with engine.connect() as conn:
         paid = {date.fromisoformat(day): (int(n), int(gmv)) for day, n, gmv in conn.execute(
-            text("SELECT substr(paid_at, 1, 10), count(*), sum(total_cents) FROM orders "
+            # GMV: the orders' value before points, which are a means of payment
+            text("SELECT substr(paid_at, 1, 10), count(*), "
+                 "sum(total_cents + points_discount_cents) FROM orders "
                  "WHERE paid_at IS NOT NULL GROUP BY 1")).all()}
     engine.dispose()
     assert paid, "the simulated week paid no order"
