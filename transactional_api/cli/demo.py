@@ -150,6 +150,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
                        admin_email=admin_email, admin_password=admin_password,
                        progress=not args.no_progress, olist=args.olist)
         print(json.dumps(sim.as_dict()), flush=True)
+        from transactional_api.simulator.risk_ring import run_ring
+
+        _step("a brushing ring orders to one address; the operator reviews what risk held")
+        with ApiClient(api_url) as client:
+            ring = run_ring(client, admin_token=client.login(admin_email, admin_password),
+                            clock=datetime.now(UTC), seed=args.seed)
+        print(json.dumps(ring.__dict__), flush=True)
         _step("draining the outbox to the lake")
         print(f"relayed {_drain_until_empty(settings)} more events", flush=True)
         _step("running the pipelines (python -m pipelines.run)")

@@ -32,7 +32,8 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "fct_attribution", "fct_campaign_roi", "fct_channel_contribution",
          "fct_product_abc", "fct_slow_movers", "fct_daily_revenue", "fct_customer_rfm",
          "fct_customer_cohorts", "fct_customer_lifetime_value", "fct_metric_anomalies",
-         "fct_alerts")
+         "fct_alerts", "fct_member_levels_daily", "fct_points_daily", "fct_user_auto_tags",
+         "fct_reach_campaigns", "fct_risk_decisions_daily", "fct_user_risk_scores")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """
