@@ -18,7 +18,9 @@ OFF = Limit()
 QUIET = dict(per_user_hour=OFF, per_device_hour=OFF, per_address_hour=OFF,
              per_instrument_hour=OFF, per_client_hour=OFF, accounts_per_device_day=OFF,
              accounts_per_client_day=OFF, users_per_address=OFF, users_per_device=OFF,
-             users_per_instrument=OFF, new_account_large_order_cents=0, score=OFF)
+             users_per_instrument=OFF, new_account_large_order_cents=0, score=OFF,
+             reviews_per_user_hour=OFF, reviews_per_device_hour=OFF,
+             users_per_merchant_device=OFF)
 ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "region": "N",
            "postal_code": "12345", "country": "US", "phone": "+1 555 0100"}
 

@@ -15,6 +15,7 @@ from tests.dbt import shop_story as story
 from tests.dbt.test_metric_anomalies import _dbt
 from transactional_api.accounts.models import User
 from transactional_api.events import payment_events as pe
+from transactional_api.events import review_events as rve
 from transactional_api.events import risk_events as rev
 from transactional_api.events.contract import to_record
 from transactional_api.orders.models import Order
@@ -49,6 +50,13 @@ def _decision(i: int, user, action: str, outcome: str, reasons: list[str], at: d
         "reasons": reasons, "order_id": None})
 
 
+def _moderated(review: str, author: str, to_status: str, at: datetime):
+    return rve.ReviewModerated(occurred_at=at, user_id="op1", payload={
+        "review_id": review, "product_id": "p1", "sku_id": "s1", "merchant_id": "m1",
+        "author_id": author, "rating": 5, "from_status": "pending", "to_status": to_status,
+        "reason": "paid-for review" if to_status == "rejected" else None})
+
+
 def _events() -> list[dict]:
     events = [
         _decision(1, "u1", "place_order", "challenge", ["users_per_address", "velocity_device"],
@@ -58,6 +66,15 @@ def _events() -> list[dict]:
         _decision(4, "u2", "sign_in", "challenge", ["risk_score"], D2, score=85),
         _decision(5, "u2", "pay", "challenge", ["velocity_instrument"], D2),
         _decision(6, None, "register", "block", ["accounts_per_device"], D2, score=100),
+        _decision(7, "u2", "review", "challenge", ["velocity_device"], D2),
+        # u2: 4 reviews moderated, 3 rejected (share counted: at least 3 moderated)
+        _moderated("rv1", "u2", "rejected", D1),
+        _moderated("rv2", "u2", "rejected", D1),
+        _moderated("rv3", "u2", "rejected", D2),
+        _moderated("rv4", "u2", "published", D2),
+        # u3: 2 moderated, both rejected: too few to count
+        _moderated("rv5", "u3", "rejected", D1),
+        _moderated("rv6", "u3", "rejected", D2),
         pe.RefundSucceeded(occurred_at=D2, user_id="u1", payload={
             "refund_id": "r1", "payment_id": "pay1", "order_id": "o1", "amount_cents": 1000,
             "currency": "USD", "reason": "damaged", "channel": "sandbox"}),
@@ -72,7 +89,8 @@ def marts(tmp_path_factory):
     oltp_url = f"sqlite:///{work / 'oltp.sqlite3'}"
     _oltp(oltp_url)
     events = _events()
-    story.load_warehouse(warehouse, work / "lake", oltp_url, [events, [events[3]]])
+    # a decision and a rejection landed twice (at-least-once delivery)
+    story.load_warehouse(warehouse, work / "lake", oltp_url, [events, [events[3], events[7]]])
     result = _dbt(work, warehouse, "build", "--select", "+fct_user_risk_scores",
                   "+fct_risk_decisions_daily")
     assert result.returncode == 0, result.stdout[-4000:]
@@ -84,15 +102,18 @@ def test_user_risk_scores(marts):
     rows = marts.execute(
         "select user_id, risk_score, placed_orders, paid_orders, refunded_orders, "
         "refund_share, cancelled_unpaid_orders, cancelled_unpaid_share, shared_address_flags, "
-        "challenged_decisions, blocked_decisions, computed_at "
+        "challenged_decisions, blocked_decisions, moderated_reviews, rejected_reviews, "
+        "rejected_review_share, review_challenges, computed_at "
         "from marts.fct_user_risk_scores order by user_id").fetchall()
     computed = D2.replace(tzinfo=None)
     assert rows == [
         # 35 x 1/2 + 25 x 1/4 + 20 x 1 + 5 x 1 + 0 = 48.75
-        ("u1", 49, 4, 2, 1, 0.5, 1, 0.25, 1, 1, 0, computed),
-        # no orders; 5 x min(2, 2) + 10 x 1 (the decision landed twice counts once)
-        ("u2", 20, 0, 0, 0, 0.0, 0, 0.0, 0, 2, 1, computed),
-        ("u3", 0, 1, 1, 0, 0.0, 0, 0.0, 0, 0, 0, computed),
+        ("u1", 49, 4, 2, 1, 0.5, 1, 0.25, 1, 1, 0, 0, 0, 0.0, 0, computed),
+        # no orders; 5 x min(3, 2) + 10 x 1 (the decision landed twice counts once)
+        # + 20 x 3/4 rejected reviews + 5 x min(1, 1) review challenge = 40
+        ("u2", 40, 0, 0, 0, 0.0, 0, 0.0, 0, 3, 1, 4, 3, 0.75, 1, computed),
+        # 2 of 2 reviews rejected, but under the minimum of 3 moderated: no share
+        ("u3", 0, 1, 1, 0, 0.0, 0, 0.0, 0, 0, 0, 2, 2, 0.0, 0, computed),
     ]
 
 
@@ -108,6 +129,7 @@ def test_decisions_per_day_action_outcome_and_rule(marts):
         (d1, "place_order", "challenge", "velocity_device", 1, 1),
         (d2, "pay", "challenge", "velocity_instrument", 1, 1),
         (d2, "register", "block", "accounts_per_device", 1, 0),
+        (d2, "review", "challenge", "velocity_device", 1, 1),
         (d2, "sign_in", "block", "risk_score", 1, 1),
         (d2, "sign_in", "challenge", "risk_score", 1, 1),
     ]

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from transactional_api.events.envelope import Cents, Envelope, Id, Strict
 
-Action = Literal["sign_in", "register", "place_order", "coupon_claim", "pay"]
+Action = Literal["sign_in", "register", "place_order", "coupon_claim", "pay", "review"]
 Reason = Annotated[str, Field(min_length=1, max_length=40)]
 
 

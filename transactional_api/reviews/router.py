@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from transactional_api.core.deps import (
     CatalogCaller,
@@ -17,6 +17,8 @@ from transactional_api.reviews.ratings import RatingSummary
 from transactional_api.reviews.schemas import (
     MerchantReviewPage,
     ModerationIn,
+    ModerationPage,
+    ModerationReviewOut,
     OwnReviewOut,
     ProductReviewsOut,
     RatingSummaryOut,
@@ -25,7 +27,10 @@ from transactional_api.reviews.schemas import (
     ReviewIn,
     ReviewOut,
     ReviewPage,
+    RiskFlagOut,
 )
+from transactional_api.risk import gates as risk_gates
+from transactional_api.risk import service as risk
 
 router = APIRouter(tags=["reviews"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -55,14 +60,16 @@ def _summary(s: RatingSummary) -> RatingSummaryOut:
 
 
 @router.post("/v1/products/{product_id}/reviews", status_code=201, response_model=OwnReviewOut)
-def submit(product_id: IdPath, body: ReviewIn, db: Db, caller: CurrentCaller) -> OwnReviewOut:
+def submit(product_id: IdPath, body: ReviewIn, db: Db, caller: CurrentCaller,
+           request: Request) -> OwnReviewOut:
     """Review a SKU you bought and received (once per order line); it shows once an
-    operator publishes it."""
-    with db.begin():
+    operator publishes it. Risk control may refuse it (403 risk_blocked)."""
+    with risk_gates.recording(db), db.begin():
         review = service.submit(session=db, user_id=caller.id, product_id=product_id,
                                 order_id=body.order_id, sku_id=body.sku_id,
                                 rating=body.rating, text=body.text,
                                 photo_urls=body.photo_urls)
+        risk_gates.check_review(request, session=db, review=review, user_id=caller.id)
         return _full(review)
 
 
@@ -84,17 +91,27 @@ def my_reviews(db: ReadDb, caller: CurrentCaller, limit: Limit = 20,
     return ReviewPage(items=[_full(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/v1/admin/reviews", response_model=ReviewPage)
+@router.get("/v1/admin/reviews", response_model=ModerationPage)
 def admin_reviews(
     db: ReadDb, _: CatalogCaller,
     status: Literal["pending", "published", "rejected"] | None = None,
     product_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
     limit: Limit = 50, offset: Offset = 0,
-) -> ReviewPage:
-    """The moderation queue (status=pending) and every other review, oldest first."""
+) -> ModerationPage:
+    """The moderation queue (status=pending) and every other review, oldest first; risk
+    says why risk control challenged a review's submission (review brushing)."""
     rows, total = service.for_operators(session=db, status=status, product_id=product_id,
                                         limit=limit, offset=offset)
-    return ReviewPage(items=[_full(r) for r in rows], total=total, limit=limit, offset=offset)
+    flags = risk.review_flags(session=db, reviews=rows)
+
+    def item(r: Review) -> ModerationReviewOut:
+        d = flags.get(r.id)
+        flag = d and RiskFlagOut(decision_id=d.id, outcome=d.outcome, score=d.score,
+                                 reasons=list(d.reasons or []))
+        return ModerationReviewOut(**_full(r).model_dump(), risk=flag)
+
+    return ModerationPage(items=[item(r) for r in rows], total=total, limit=limit,
+                          offset=offset)
 
 
 @router.post("/v1/admin/reviews/{review_id}/moderation", response_model=OwnReviewOut)

@@ -74,6 +74,21 @@ class OwnReviewOut(ReviewOut):
     moderated_at: datetime | None
 
 
+class RiskFlagOut(BaseModel):
+    """Why risk control challenged this review's submission (operators only)."""
+
+    decision_id: str
+    outcome: str
+    score: int
+    reasons: list[str]
+
+
+class ModerationReviewOut(OwnReviewOut):
+    """The operators' view: with the risk challenge its submission met, if any."""
+
+    risk: RiskFlagOut | None = None
+
+
 class RatingSummaryOut(BaseModel):
     count: int
     average: float | None = Field(description="Stars, 2 decimals rounded half up; "
@@ -91,6 +106,13 @@ class ProductReviewsOut(BaseModel):
 
 class ReviewPage(BaseModel):
     items: list[OwnReviewOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ModerationPage(BaseModel):
+    items: list[ModerationReviewOut]
     total: int
     limit: int
     offset: int

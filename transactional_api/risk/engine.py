@@ -35,13 +35,16 @@ HOUR, DAY, DISTINCT_BUCKET_DAYS, DISTINCT_BUCKETS = 3600, 86400, 10, 3
 
 @dataclass(frozen=True)
 class Context:
-    """Who and what is acting. device/client/address/instrument are fingerprints."""
+    """Who and what is acting. device/client/address/instrument are fingerprints;
+    merchant_device is the device's fingerprint joined to a merchant id (the reviewers of
+    one merchant behind one device)."""
 
     user_id: str | None = None
     device: str | None = None
     client: str | None = None
     address: str | None = None
     instrument: str | None = None
+    merchant_device: str | None = None
     total_cents: int | None = None
     account_created_at: datetime | None = None
     trusted: bool = False

@@ -1,5 +1,5 @@
 """Where the rules meet the API: the checks routers call on sign-in, registration, order
-placement and payment, each timed for the Server-Timing header.
+placement, payment and review submission, each timed for the Server-Timing header.
 
 A refusal never says which rule fired (the shopper sees risk_blocked or
 challenge_required; operators see the reasons in the review queue and the warehouse).
@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from fastapi import Request
@@ -251,6 +251,30 @@ def check_payment(request: Request, *, session: Session, order_id: str, user_id:
     if decision.outcome != "allow" or _sampled(settings):
         service.record(session=session, action="pay", decision=decision, user_id=user_id,
                        order_id=order_id)
+
+
+def check_review(request: Request, *, session: Session, review, user_id: str) -> None:
+    """In the submission's transaction, once the review is added (review brushing). A block
+    refuses it (nothing of it stays); a challenge lets it in, pending as every review is,
+    with the decision recorded at the review's own time so moderators see it flagged
+    (service.review_flags)."""
+    settings: Settings = request.app.state.settings
+    if not settings.risk_enabled:
+        return
+    ctx = context_of(request, user_id=user_id)
+    if ctx.device is not None:
+        ctx = replace(ctx, merchant_device=f"{ctx.device}:{review.merchant_id}")
+    decision = _evaluate(request, "review", ctx)
+    if decision.outcome == "block":
+        raise Stopped(RiskBlocked(), lambda db: service.record(
+            session=db, action="review", decision=decision, user_id=user_id,
+            order_id=review.order_id))
+    if decision.outcome == "challenge":
+        service.record(session=session, action="review", decision=decision, user_id=user_id,
+                       order_id=review.order_id, at=review.created_at)
+    elif _sampled(settings):
+        service.record(session=session, action="review", decision=decision, user_id=user_id,
+                       order_id=review.order_id)
 
 
 def check_coupon_claim(*, session: Session, redis_client, settings: Settings, key: bytes,

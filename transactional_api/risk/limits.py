@@ -64,6 +64,12 @@ class RiskLimits(BaseModel):
     users_per_address: Limit = _l(6, 20)
     users_per_device: Limit = _l(6, 20)
     users_per_instrument: Limit = _l(4, 10)
+    # reviews submitted per hour by one user / device (a big order reviewed in one sitting
+    # stays well below), and distinct reviewers of one merchant behind one device (30 days;
+    # a household sharing a tablet is two or three): review brushing
+    reviews_per_user_hour: Limit = _l(20, 60)
+    reviews_per_device_hour: Limit = _l(30, 90)
+    users_per_merchant_device: Limit = _l(4, 10)
     # an account younger than new_account_days placing an order over large_order_cents
     new_account_days: Annotated[int, Field(ge=0, le=3650)] = 1
     new_account_large_order_cents: Annotated[int, Field(ge=0)] = 500_000

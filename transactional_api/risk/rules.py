@@ -7,6 +7,8 @@ Reason codes (what a decision records and operators see; a shopper never does):
   velocity_<user|device|address|instrument|client>  actions in the current UTC hour
   accounts_per_<device|client>                      registrations in the current UTC day
   users_per_<address|device|instrument>             distinct users in about 30 days
+  users_per_merchant_device                         distinct reviewers of one merchant
+                                                    behind one device (review brushing)
   new_account_large_order                           young account, large order (challenge only)
   risk_score                                        the warehouse's score, published to Redis
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from transactional_api.risk.limits import Limit, RiskLimits
 
-ACTIONS = ("sign_in", "register", "place_order", "coupon_claim", "pay")
+ACTIONS = ("sign_in", "register", "place_order", "coupon_claim", "pay", "review")
 OUTCOMES = ("allow", "challenge", "block")  # mildest first
 SEVERITY = {o: i for i, o in enumerate(OUTCOMES)}
 
@@ -26,10 +28,16 @@ SEVERITY = {o: i for i, o in enumerate(OUTCOMES)}
 VELOCITY = {"sign_in": ("device", "client"), "register": (),
             "place_order": ("user", "device", "address", "client"),
             "coupon_claim": ("user", "device", "address", "client"),
-            "pay": ("user", "instrument", "device", "client")}
+            "pay": ("user", "instrument", "device", "client"),
+            "review": ("user", "device")}
 ACCOUNTS = {"register": ("device", "client")}
 DISTINCT = {"sign_in": ("device",), "place_order": ("address", "device"),
-            "coupon_claim": ("address", "device"), "pay": ("instrument",)}
+            "coupon_claim": ("address", "device"), "pay": ("instrument",),
+            "review": ("merchant_device",)}
+# Velocity limits of their own where an action's normal pace differs from shopping's
+# (the reason code stays velocity_<dim>; the decision's action tells them apart).
+OWN_VELOCITY_LIMITS = {("review", "user"): "reviews_per_user_hour",
+                       ("review", "device"): "reviews_per_device_hour"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,8 @@ def judge(action: str, signals: Signals, limits: RiskLimits) -> Decision:
         hits.append((limit.outcome(count), code, _share(count, limit)))
 
     for dim, count in signals.velocity.items():
-        check(f"velocity_{dim}", count, getattr(limits, f"per_{dim}_hour"))
+        name = OWN_VELOCITY_LIMITS.get((action, dim), f"per_{dim}_hour")
+        check(f"velocity_{dim}", count, getattr(limits, name))
     for dim, count in signals.accounts.items():
         check(f"accounts_per_{dim}", count, getattr(limits, f"accounts_per_{dim}_day"))
     for dim, count in signals.distinct.items():

@@ -10,7 +10,7 @@ cancels it through the orders domain, which releases its stock and returns its p
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,8 +28,10 @@ HOLD_REASON = "risk_review"
 
 
 def record(*, session: Session, action: str, decision: Decision, user_id: str | None,
-           order_id: str | None = None) -> RiskDecision:
-    now = clock.now()
+           order_id: str | None = None, at: datetime | None = None) -> RiskDecision:
+    """at: the decision's time when it must equal its subject's (a challenged review's
+    decision is found by its user, order and time: review_flags)."""
+    now = at or clock.now()
     row = RiskDecision(action=action, outcome=decision.outcome, score=decision.score,
                        reasons=list(decision.reasons), user_id=user_id, order_id=order_id,
                        created_at=now)
@@ -40,6 +42,21 @@ def record(*, session: Session, action: str, decision: Decision, user_id: str | 
             decision_id=row.id, action=action, outcome=decision.outcome, score=decision.score,
             reasons=list(decision.reasons), order_id=order_id)))
     return row
+
+
+def review_flags(*, session: Session, reviews) -> dict[str, RiskDecision]:
+    """review id -> the challenge its submission met. Reviews have no column for it: the
+    decision carries the review's user, order and created_at (see gates.check_review)."""
+    reviews = list(reviews)
+    if not reviews:
+        return {}
+    rows = session.scalars(select(RiskDecision).where(
+        RiskDecision.action == "review", RiskDecision.outcome == "challenge",
+        RiskDecision.user_id.in_({r.user_id for r in reviews}),
+        RiskDecision.order_id.in_({r.order_id for r in reviews})))
+    found = {(d.user_id, d.order_id, d.created_at): d for d in rows}
+    return {r.id: found[key] for r in reviews
+            if (key := (r.user_id, r.order_id, r.created_at)) in found}
 
 
 def hold_order(*, session: Session, order_id: str, decision: RiskDecision,
