@@ -52,12 +52,15 @@ from transactional_api.members.router import router as members_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.checkout_router import router as checkout_router
+from transactional_api.orders.quote_router import router as quote_router
 from transactional_api.orders.router import router as orders_router
 from transactional_api.payments import jobs as payment_jobs
 from transactional_api.payments.provider_router import router as payment_provider_router
 from transactional_api.payments.registry import build_channels
 from transactional_api.payments.router import router as payments_router
 from transactional_api.payments.secret import webhook_secret
+from transactional_api.pricing.admin_router import router as pricing_admin_router
+from transactional_api.pricing.coupon_router import router as coupon_router
 from transactional_api.reach import jobs as reach_jobs
 from transactional_api.reach.router import router as reach_router
 from transactional_api.recommendations.router import router as recommendations_router
@@ -176,8 +179,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(roles_router, responses=ERROR_RESPONSES)
     app.include_router(merchant_router, responses=ERROR_RESPONSES)
     app.include_router(risk_router, responses=ERROR_RESPONSES)
-    for router in (address_router, shipping_router, checkout_router, fulfilment_router,
-                   invoice_router):
+    app.include_router(pricing_admin_router, responses=ERROR_RESPONSES)
+    app.include_router(coupon_router, responses=ERROR_RESPONSES)
+    for router in (address_router, shipping_router, checkout_router, quote_router,
+                   fulfilment_router, invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)
 
     # Identity last: the API fuzzer walks routes in this order, and signing out (or out

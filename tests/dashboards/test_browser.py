@@ -28,7 +28,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
 EXPECTED_PAGES = {"Overview", "Funnel", "Stock & search", "Orders & fulfilment", "Payments",
                   "After-sales", "Channels and campaigns", "Products", "Ratings", "Customers",
-                  "Members", "Tags", "Reach", "Data health", "Risk"}
+                  "Members", "Tags", "Reach", "Data health", "Risk",
+                  "Promotions & coupons"}
 
 pytestmark = [
     pytest.mark.slow,

@@ -111,8 +111,10 @@ def merge_guest_cart(*, session: Session, user_id: str, guest_cart_id: str) -> N
     guest.updated_at = cart.updated_at = clock.now()
 
 
-def lines(*, session: Session, user_id: str) -> dict[str, int]:
-    cart = _find(session, Owner(user_id=user_id))
+def lines(*, session: Session, user_id: str | None = None,
+          owner: Owner | None = None) -> dict[str, int]:
+    """sku -> quantity in a user's cart (or any owner's: a guest's by its id)."""
+    cart = _find(session, owner or Owner(user_id=user_id))
     return {i.sku_id: i.quantity for i in cart.items} if cart else {}
 
 

@@ -48,6 +48,21 @@ from transactional_api.members.models import (
 )
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
+from transactional_api.pricing.coupon_models import (  # noqa: F401 (coupons' tables)
+    Coupon,
+    CouponCode,
+    CouponTemplate,
+)
+from transactional_api.pricing.models import (  # noqa: F401 (pricing's tables)
+    PriceFloor,
+    PricingState,
+    Promotion,
+    PromotionRedemption,
+    SkuFlashPrice,
+    SkuMemberPrice,
+    SkuPriceTier,
+    SkuPromoPrice,
+)
 from transactional_api.reach.models import AudienceEntry, Campaign, ReachCursor, ReachMessage
 from transactional_api.reviews.models import ProductRating, Review
 from transactional_api.risk.models import RiskDecision, RiskReview

@@ -32,6 +32,7 @@ from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
+from transactional_api.events.pricing_events import PRICING_EVENTS
 from transactional_api.events.reach_events import REACH_EVENTS
 from transactional_api.events.review_events import REVIEW_EVENTS
 from transactional_api.events.risk_events import RISK_EVENTS
@@ -212,6 +213,7 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **TAG_EVENTS,
     **REACH_EVENTS,
     **RISK_EVENTS,
+    **PRICING_EVENTS,
 }
 
 BehaviourEvent = Annotated[

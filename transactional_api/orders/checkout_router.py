@@ -12,6 +12,7 @@ from transactional_api.core.deps import CurrentCaller, Db, OrdersCaller, Setting
 from transactional_api.members.redemption import Rule
 from transactional_api.orders import intercept, service, suborders
 from transactional_api.orders.placement import PointsAsked
+from transactional_api.orders.quote_router import offers_of, quote_out
 from transactional_api.orders.router import lines_of, order_out, sub_order_out
 from transactional_api.orders.schemas import (
     InterceptIn,
@@ -48,8 +49,10 @@ def preview(body: PreviewIn, request: Request, caller: CurrentCaller, settings: 
             session=db, user_id=caller.id, items=items, recipients=recipients,
             address_id=body.address_id, region=body.shipping_region,
             points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
-            points_rule=rule)
+            points_rule=rule, offers=offers_of(body.coupon_ids, body.payment_channel),
+            redis=request.app.state.redis)
         out = _preview_out(q, dest, available)
+        out.pricing = quote_out(q)
         out.points = PreviewPointsOut(
             balance=used.balance, max_points=used.max_points, points_to_spend=used.points,
             points_discount_cents=used.discount_cents,

@@ -50,6 +50,11 @@ class Order(Base):
     points_spent: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     points_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
                                                        server_default="0")
+    # what promotions took off the shipping fees (shipping_cents is after it), and the
+    # channel the shopper chose when a payment-channel reduction priced the order
+    shipping_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
+                                                         server_default="0")
+    payment_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -64,6 +69,9 @@ class Order(Base):
     )
     sub_orders: Mapped[list[SubOrder]] = relationship(
         cascade="all, delete-orphan", order_by="SubOrder.seq", lazy="selectin"
+    )
+    adjustments: Mapped[list[OrderAdjustment]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderAdjustment.id", lazy="selectin"
     )
 
 
@@ -128,6 +136,8 @@ class OrderItem(Base):
     tax_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     unit_price_cents: Mapped[int] = mapped_column(BigInteger)
+    # the price source that set unit_price_cents: list | tier | member | promo | flash
+    price_kind: Mapped[str] = mapped_column(String(8), default="list", server_default="list")
     quantity: Mapped[int]
     line_total_cents: Mapped[int] = mapped_column(BigInteger)
     # the line's share of the points the order was paid with (never its shipping): refunds
@@ -141,3 +151,26 @@ class OrderItem(Base):
     recipient: Mapped[str | None] = mapped_column(String(100))
     fulfilment_status: Mapped[str | None] = mapped_column(String(16))
     supplier_reference: Mapped[str | None] = mapped_column(String(100))
+
+
+class OrderAdjustment(Base):
+    """One promotion's (or coupon's) share on one line, one merchant's shipping fee, or a
+    gift: the order's price breakdown as placed. A line's discount_cents is the sum of its
+    adjustments."""
+
+    __tablename__ = "order_adjustments"
+    __table_args__ = (CheckConstraint("amount_cents >= 0",
+                                      name="ck_order_adjustments_amount_nonneg"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    promotion_id: Mapped[str] = mapped_column(String(36))
+    coupon_id: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(24))
+    lane: Mapped[str] = mapped_column(String(12))
+    funded_by_merchant_id: Mapped[str | None] = mapped_column(String(36))
+    target: Mapped[str] = mapped_column(String(8))  # line | shipping | gift
+    sku_id: Mapped[str | None] = mapped_column(String(36))
+    merchant_id: Mapped[str | None] = mapped_column(String(36))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)

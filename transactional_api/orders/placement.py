@@ -29,7 +29,8 @@ from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import Strategy, prefer_single_location
 from transactional_api.members import redemption
 from transactional_api.orders import pricing, state, suborders
-from transactional_api.orders.models import Order, OrderItem, SubOrder
+from transactional_api.orders.models import Order, OrderAdjustment, OrderItem, SubOrder
+from transactional_api.pricing import service as price_engine
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def apply_points(session: Session, q: pricing.Quote, *, user_id: str, asked: Poi
 
 def preview(*, session: Session, user_id: str, items: dict[str, int] | None,
             recipients: dict[str, str], address_id: str | None, region: str | None,
-            points: PointsAsked | None = None, points_rule: redemption.Rule | None = None
+            points: PointsAsked | None = None, points_rule: redemption.Rule | None = None,
+            offers: pricing.Offers | None = None, redis=None
             ) -> tuple[pricing.Quote, Destination, dict[str, int], redemption.Redemption | None]:
     """The priced cart (after any points asked for), how many units of each line can be
     sold now, and the points part; writes nothing."""
@@ -103,7 +105,7 @@ def preview(*, session: Session, user_id: str, items: dict[str, int] | None,
     lines, found = resolve_lines(session=session, user_id=user_id, items=items,
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
-                      recipients=recipients)
+                      recipients=recipients, user_id=user_id, offers=offers, redis=redis)
     used = apply_points(session, q, user_id=user_id, asked=points or PointsAsked(),
                         rule=points_rule) if points_rule else None
     kinds = {s: found[s].kind for s in lines}
@@ -121,6 +123,7 @@ def place_order(
     address_id: str | None = None, expected_total_cents: int | None = None,
     allocation_strategy: Strategy = prefer_single_location,
     points: PointsAsked | None = None, points_rule: redemption.Rule | None = None,
+    offers: pricing.Offers | None = None, redis=None,
 ) -> tuple[Order, bool]:
     """Returns (order, created). A repeated idempotency key returns the first order.
     Points asked for are spent in this transaction (409 insufficient_points when the
@@ -128,7 +131,8 @@ def place_order(
     recipients = recipients or {}
     points = points or PointsAsked()
     fingerprint = _fingerprint(items, session_id, anonymous_id, context, recipients,
-                               shipping_region, address_id, expected_total_cents, points)
+                               shipping_region, address_id, expected_total_cents, points,
+                               offers)
     if idempotency_key:
         existing = session.scalar(select(Order).where(
             Order.user_id == user_id, Order.idempotency_key == idempotency_key))
@@ -143,7 +147,7 @@ def place_order(
     lines, found = resolve_lines(session=session, user_id=user_id, items=items,
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
-                      recipients=recipients)
+                      recipients=recipients, user_id=user_id, offers=offers, redis=redis)
     if points.any:
         if points_rule is None:
             raise Unprocessable("paying with points is not offered here",
@@ -158,7 +162,9 @@ def place_order(
                   currency=q.currency, subtotal_cents=q.subtotal_cents,
                   discount_cents=q.discount_cents, shipping_cents=q.shipping_cents,
                   tax_cents=q.tax_cents, total_cents=q.total_cents,
-                  points_spent=q.points_spent, points_discount_cents=q.points_discount_cents,
+                  shipping_discount_cents=q.shipping_discount_cents,
+                  payment_channel=q.payment_channel, points_spent=q.points_spent,
+                  points_discount_cents=q.points_discount_cents,
                   idempotency_key=idempotency_key, request_fingerprint=fingerprint,
                   session_id=session_id, anonymous_id=anonymous_id,
                   utm_source=context.utm_source, utm_medium=context.utm_medium,
@@ -179,7 +185,11 @@ def place_order(
     where = inventory.line_locations(session=session, order_id=order.id,
                                      lines=physical) if physical else {}
     _split(order, q, where)
+    _snapshot_adjustments(order, q)
     session.flush()
+    # budgets, usage limits and coupons: refused with 409 when another order took the last
+    price_engine.commit(session, order_id=order.id, user_id=user_id, outcome=q.outcome,
+                        currency=order.currency, now=now)
     if q.points_spent:
         # after the stock rows: every writer takes SKU rows before a member's row
         redemption.spend_for_order(session, user_id=user_id, order_id=order.id,
@@ -215,7 +225,7 @@ def _split(order: Order, q: pricing.Quote, where: dict[str, dict[str | None, int
                 unit_price_cents=ln.unit_price_cents, quantity=n, discount_cents=disc,
                 tax_cents=tax, weight_grams=ln.unit_weight_grams,
                 line_total_cents=ln.unit_price_cents * n - disc, merchant_id=ln.merchant_id,
-                sku_kind=ln.kind, recipient=ln.recipient)
+                sku_kind=ln.kind, recipient=ln.recipient, price_kind=ln.price_kind)
             order.items.append(item)
             groups[(ln.merchant_id, wh, kind)].append(item)
     shares = redemption.allocate(q.points_spent, q.points_discount_cents,
@@ -250,6 +260,29 @@ def _split(order: Order, q: pricing.Quote, where: dict[str, dict[str | None, int
         order.sub_orders.append(sub)
 
 
+def _snapshot_adjustments(order: Order, q: pricing.Quote) -> None:
+    """The engine's breakdown as placed: each offer's cents per line and per merchant's
+    shipping fee, and gifts, so the order never changes with a promotion."""
+    if q.outcome is None:
+        return
+    for a in q.outcome.applied:
+        common = dict(promotion_id=a.promotion_id, coupon_id=a.coupon_id, name=a.name[:100],
+                      kind=a.kind, lane=a.lane, funded_by_merchant_id=a.merchant_id)
+        for ln in q.lines:
+            if ln.allocations.get(a.promotion_id):
+                order.adjustments.append(OrderAdjustment(
+                    **common, target="line", sku_id=ln.sku_id, merchant_id=ln.merchant_id,
+                    amount_cents=ln.allocations[a.promotion_id]))
+        for m in q.merchants:
+            if m.allocations.get(a.promotion_id):
+                order.adjustments.append(OrderAdjustment(
+                    **common, target="shipping", merchant_id=m.merchant_id,
+                    amount_cents=m.allocations[a.promotion_id]))
+        if a.gift_sku_id:
+            order.adjustments.append(OrderAdjustment(
+                **common, target="gift", sku_id=a.gift_sku_id, amount_cents=a.gift_value_cents))
+
+
 def _check_recipients(found: dict, lines: dict[str, int], recipients: dict[str, str]) -> None:
     missing = sorted(s for s in lines if found[s].kind == "virtual" and s not in recipients)
     if missing:
@@ -262,7 +295,8 @@ def _check_recipients(found: dict, lines: dict[str, int], recipients: dict[str, 
 
 
 def _fingerprint(items, session_id, anonymous_id, context, recipients, shipping_region,
-                 address_id, expected_total_cents, points: PointsAsked) -> str:
+                 address_id, expected_total_cents, points: PointsAsked,
+                 offers: pricing.Offers | None) -> str:
     request = {"items": sorted(items.items()) if items is not None else "cart",
                "session_id": session_id, "anonymous_id": anonymous_id,
                "context": context.model_dump(), "recipients": sorted(recipients.items()),
@@ -270,4 +304,7 @@ def _fingerprint(items, session_id, anonymous_id, context, recipients, shipping_
                "expected_total_cents": expected_total_cents}
     if points.any:  # only then: keys of orders placed before points keep their fingerprint
         request["points"] = [points.points_to_spend, points.use_points]
+    if offers is not None and offers != pricing.Offers():
+        request["offers"] = [sorted(offers.coupon_ids) if offers.coupon_ids is not None
+                             else None, offers.payment_channel]
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()

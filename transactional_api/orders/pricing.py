@@ -1,5 +1,8 @@
 """Pricing a cart for an address: lines, discounts, shipping per merchant, tax, total.
 
+The price engine (transactional_api.pricing) picks each line's unit price and the best
+allowed promotions and coupons; this module adds tax and shares the fees per merchant.
+
 The preview and placement share this one function, so what the shopper was shown is what
 placement recomputes (and refuses to place when it differs).
 """
@@ -11,8 +14,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from transactional_api.core import clock
 from transactional_api.core.errors import Unprocessable
 from transactional_api.events.contract import MAX_CENTS
+from transactional_api.pricing import service as price_engine
+from transactional_api.pricing.engine.model import Outcome
 from transactional_api.shipping import service as shipping
 
 
@@ -31,6 +37,9 @@ class PricedLine:
     tax_cents: int
     unit_weight_grams: int
     recipient: str | None = None
+    price_kind: str = "list"
+    price_label: str = ""
+    allocations: dict[str, int] = field(default_factory=dict)  # promotion id -> cents
 
     @property
     def line_total_cents(self) -> int:
@@ -43,8 +52,10 @@ class MerchantShipping:
     merchant_id: str
     weight_grams: int
     goods_cents: int
-    shipping_cents: int
+    shipping_cents: int  # after what promotions took off
     free_over_cents: int | None
+    shipping_discount_cents: int = 0
+    allocations: dict[str, int] = field(default_factory=dict)  # promotion id -> cents
 
     @property
     def short_of_free_cents(self) -> int | None:
@@ -63,6 +74,8 @@ class Quote:
     # set by checkout when the shopper pays part with points (members.redemption)
     points_spent: int = 0
     points_discount_cents: int = 0
+    outcome: Outcome | None = None  # the price engine's answer: what applied, and why
+    payment_channel: str | None = None
 
     @property
     def subtotal_cents(self) -> int:
@@ -75,6 +88,10 @@ class Quote:
     @property
     def shipping_cents(self) -> int:
         return sum(m.shipping_cents for m in self.merchants)
+
+    @property
+    def shipping_discount_cents(self) -> int:
+        return sum(m.shipping_discount_cents for m in self.merchants)
 
     @property
     def tax_cents(self) -> int:
@@ -96,33 +113,98 @@ class Quote:
         return self.gross_cents - self.points_discount_cents
 
 
+@dataclass(frozen=True)
+class Offers:
+    """What the shopper asked of the price engine: coupons by id (None: the engine picks
+    the best in the wallet; an empty set: none) and the channel they will pay with."""
+
+    coupon_ids: frozenset[str] | None = None
+    payment_channel: str | None = None
+
+
 def quote(*, session: Session, found: dict, lines: dict[str, int], region: str | None,
-          recipients: dict[str, str] | None = None) -> Quote:
-    """``found``: catalog.skus_for_order's answer for ``lines`` (sku -> quantity)."""
+          recipients: dict[str, str] | None = None, user_id: str | None = None,
+          offers: Offers | None = None, redis=None) -> Quote:
+    """``found``: catalog.skus_for_order's answer for ``lines`` (sku -> quantity). Prices
+    go through the price engine (pricing.service): sources, promotions, coupons, floors."""
     recipients = recipients or {}
+    offers = offers or Offers()
     currencies = {found[s].sku.currency for s in lines}
     if len(currencies) != 1:
         raise Unprocessable("items are priced in different currencies", code="mixed_currency")
     currency = currencies.pop()
     rate = shipping.tax_rate_bp(session=session, region=region)
+    ordered = sorted(lines)
+    inputs = _engine_inputs(session, found, lines, region, currency)
+    outcome = price_engine.quote(
+        session, user_id=user_id, now=clock.now(), redis=redis, lines=inputs.lines,
+        shipping_fee=inputs.fee, payment_channel=offers.payment_channel,
+        chosen_coupons=offers.coupon_ids)
+    rule, weights = inputs.rule, inputs.weights
+    by_sku = {ln.sku_id: ln for ln in outcome.lines}
     priced = []
-    for sku_id in sorted(lines):
-        sku, product = found[sku_id].sku, found[sku_id].product
-        qty = lines[sku_id]
-        # Promotions (a later issue) set the discount; the list price is the catalog's.
+    for sku_id in ordered:
+        sku, product, got = found[sku_id].sku, found[sku_id].product, by_sku[sku_id]
         line = PricedLine(sku_id=sku.id, product_id=product.id, product_name=product.name,
                           sku_name=sku.name, merchant_id=product.merchant_id, kind=sku.kind,
-                          quantity=qty, list_price_cents=sku.price_cents,
-                          unit_price_cents=sku.price_cents, discount_cents=0, tax_cents=0,
-                          unit_weight_grams=_weight(sku), recipient=recipients.get(sku_id))
+                          quantity=lines[sku_id], list_price_cents=sku.price_cents,
+                          unit_price_cents=got.unit_price_cents,
+                          discount_cents=got.discount_cents, tax_cents=0,
+                          unit_weight_grams=weights[sku_id],
+                          recipient=recipients.get(sku_id), price_kind=got.price_kind,
+                          price_label=got.price_label, allocations=dict(got.allocations))
         line.tax_cents = shipping.tax_of(line.line_total_cents, rate)
         priced.append(line)
-    q = Quote(currency=currency, region=region, tax_rate_bp=rate, lines=priced)
-    q.merchants = _shipping(session, q)
+    q = Quote(currency=currency, region=region, tax_rate_bp=rate, lines=priced,
+              outcome=outcome, payment_channel=offers.payment_channel)
+    q.merchants = _shipping(q, outcome, rule)
     if q.subtotal_cents > MAX_CENTS or q.total_cents > MAX_CENTS:
         raise Unprocessable(f"an order may total at most {MAX_CENTS} cents",
                             code="order_total_too_large")
     return q
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    lines: list
+    weights: dict[str, int]  # sku -> unit weight in grams
+    rule: object | None      # the shipping rule for the region (None: nothing ships)
+    fee: object | None       # merchant, goods after discounts -> fee in cents
+
+
+def _engine_inputs(session: Session, found: dict, lines: dict[str, int], region: str | None,
+                   currency: str) -> EngineInputs:
+    ordered = sorted(lines)
+    weights = {s: _weight(found[s].sku) for s in ordered}
+    merchant_weight: dict[str, int] = defaultdict(int)
+    for s in ordered:
+        if found[s].kind != "virtual":
+            merchant_weight[found[s].product.merchant_id] += weights[s] * lines[s]
+    rule = shipping.rule_for(session=session, region=region, currency=currency) \
+        if merchant_weight else None
+
+    def fee(merchant_id: str, goods_cents: int) -> int:
+        return rule.fee(weight_grams=merchant_weight[merchant_id], goods_cents=goods_cents)
+
+    return EngineInputs(
+        lines=[price_engine.LineIn(
+            sku_id=s, product_id=found[s].product.id,
+            merchant_id=found[s].product.merchant_id, quantity=lines[s],
+            list_price_cents=found[s].sku.price_cents, currency=currency,
+            shippable=found[s].kind != "virtual") for s in ordered],
+        weights=weights, rule=rule, fee=fee if rule is not None else None)
+
+
+def best_coupons(*, session: Session, found: dict, lines: dict[str, int], region: str | None,
+                 user_id: str, payment_channel: str | None = None, redis=None) -> list:
+    """Each wallet coupon's saving on these lines, best first (the engine's best_coupons)."""
+    currencies = {found[s].sku.currency for s in lines}
+    if len(currencies) != 1:
+        raise Unprocessable("items are priced in different currencies", code="mixed_currency")
+    inputs = _engine_inputs(session, found, lines, region, currencies.pop())
+    return price_engine.best_coupons(
+        session, user_id=user_id, now=clock.now(), redis=redis, lines=inputs.lines,
+        shipping_fee=inputs.fee, payment_channel=payment_channel)
 
 
 def _weight(sku) -> int:
@@ -131,23 +213,27 @@ def _weight(sku) -> int:
     return sku.weight_grams if sku.weight_grams is not None else shipping.DEFAULT_WEIGHT_GRAMS
 
 
-def _shipping(session: Session, q: Quote) -> list[MerchantShipping]:
-    """One fee per merchant (its goods travel together to the shopper), by their weight;
-    free once that merchant's goods reach the threshold. Virtual goods ship nothing."""
-    weight: dict[str, int] = defaultdict(int)
+def _shipping(q: Quote, outcome, rule) -> list[MerchantShipping]:
+    """One fee per merchant (its goods travel together to the shopper), by their weight,
+    free once that merchant's goods reach the threshold, less what promotions took off
+    it (the engine's shipping lane). Virtual goods ship nothing."""
     goods: dict[str, int] = defaultdict(int)
+    weight: dict[str, int] = defaultdict(int)
     for ln in q.lines:
         if ln.kind != "virtual":
             weight[ln.merchant_id] += ln.unit_weight_grams * ln.quantity
             goods[ln.merchant_id] += ln.line_total_cents
-    if not goods:
-        return []
-    rule = shipping.rule_for(session=session, region=q.region, currency=q.currency)
-    return [MerchantShipping(merchant_id=m, weight_grams=weight[m], goods_cents=goods[m],
-                             shipping_cents=rule.fee(weight_grams=weight[m],
-                                                     goods_cents=goods[m]),
-                             free_over_cents=rule.free_over_cents)
-            for m in sorted(goods)]
+    fees = {s.merchant_id: s for s in outcome.shipping}
+    out = []
+    for m in sorted(goods):
+        fee = fees.get(m)
+        out.append(MerchantShipping(
+            merchant_id=m, weight_grams=weight[m], goods_cents=goods[m],
+            shipping_cents=(fee.fee_cents - fee.discount_cents) if fee else 0,
+            free_over_cents=rule.free_over_cents if rule else None,
+            shipping_discount_cents=fee.discount_cents if fee else 0,
+            allocations=dict(fee.allocations) if fee else {}))
+    return out
 
 
 def split(amount: int, weights: list[int]) -> list[int]:

@@ -11,11 +11,12 @@ from transactional_api.core.errors import Unprocessable
 from transactional_api.core.permissions import Permission
 from transactional_api.inventory.allocation import load_strategy
 from transactional_api.members.redemption import Rule
-from transactional_api.orders import service, state
+from transactional_api.orders import pricing, service, state
 from transactional_api.orders.models import Order, SubOrder
 from transactional_api.orders.placement import PointsAsked
 from transactional_api.orders.schemas import (
     ExpireOut,
+    OrderAdjustmentOut,
     OrderIn,
     OrderItemOut,
     OrderOut,
@@ -62,11 +63,19 @@ def order_out(o: Order) -> OrderOut:
                             list_price_cents=i.list_price_cents,
                             discount_cents=i.discount_cents, tax_cents=i.tax_cents,
                             points_discount_cents=i.points_discount_cents,
+                            price_kind=i.price_kind or "list",
                             weight_grams=i.weight_grams, sub_order_id=i.sub_order_id,
                             warehouse_id=i.warehouse_id, merchant_id=i.merchant_id,
                             kind=i.sku_kind, recipient=i.recipient,
                             fulfilment_status=i.fulfilment_status) for i in o.items],
         sub_orders=[sub_order_out(s) for s in o.sub_orders],
+        shipping_discount_cents=o.shipping_discount_cents or 0,
+        payment_channel=o.payment_channel,
+        adjustments=[OrderAdjustmentOut(
+            promotion_id=a.promotion_id, coupon_id=a.coupon_id, name=a.name, kind=a.kind,
+            lane=a.lane, funded_by_merchant_id=a.funded_by_merchant_id, target=a.target,
+            sku_id=a.sku_id, merchant_id=a.merchant_id, amount_cents=a.amount_cents)
+            for a in o.adjustments],
     )
 
 
@@ -102,7 +111,10 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
             allocation_strategy=load_strategy(settings.allocation_strategy),
             payment_timeout_seconds=settings.order_payment_timeout_seconds,
             points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
-            points_rule=Rule.of(settings))
+            points_rule=Rule.of(settings), redis=request.app.state.redis,
+            offers=pricing.Offers(
+                coupon_ids=frozenset(body.coupon_ids) if body.coupon_ids is not None
+                else None, payment_channel=body.payment_channel))
         if created:  # risk and audience checks, timed for the Server-Timing header
             response.headers["Server-Timing"] = risk_gates.check_placement(
                 request, session=db, order=order, user_id=caller.id).header()

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from transactional_api.cart.schemas import MAX_QUANTITY
 from transactional_api.events.contract import MAX_CENTS, Context
+from transactional_api.orders.breakdown_schemas import QuoteOut
 
 
 class OrderLineIn(BaseModel):
@@ -35,6 +36,12 @@ class OrderIn(BaseModel):
         None, strict=True, ge=0, le=10**12, description="Points to pay part of the order with")
     use_points: bool = Field(False, strict=True, description="Pay with as many points as the "
                              "balance and the cap allow")
+    coupon_ids: list[str] | None = Field(
+        None, max_length=10, description="Coupons to use (an empty list: none); left out, "
+        "the best in the wallet")
+    payment_channel: str | None = Field(
+        None, min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
+        description="The channel you will pay with (payment-channel reductions need it)")
 
 
 class PreviewIn(BaseModel):
@@ -47,6 +54,12 @@ class PreviewIn(BaseModel):
                                         pattern=r"^[A-Za-z0-9_-]+$")
     points_to_spend: int | None = Field(None, strict=True, ge=0, le=10**12)
     use_points: bool = Field(False, strict=True)
+    coupon_ids: list[str] | None = Field(
+        None, max_length=10, description="Coupons to use (an empty list: none); left out, "
+        "the best in the wallet")
+    payment_channel: str | None = Field(
+        None, min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
+        description="The channel you will pay with (payment-channel reductions need it)")
 
 
 class PreviewPointsOut(BaseModel):
@@ -99,6 +112,8 @@ class PreviewOut(BaseModel):
     total_cents: int = Field(description="To pay with money, after any points")
     points: PreviewPointsOut | None = None
     placeable: bool
+    pricing: QuoteOut | None = Field(None, description="The price engine's breakdown: "
+                                     "price sources, promotions and coupons per line")
 
 
 class SubOrderOut(BaseModel):
@@ -137,6 +152,19 @@ class InterceptIn(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class OrderAdjustmentOut(BaseModel):
+    promotion_id: str
+    coupon_id: str | None
+    name: str
+    kind: str
+    lane: str
+    funded_by_merchant_id: str | None
+    target: str
+    sku_id: str | None
+    merchant_id: str | None
+    amount_cents: int
+
+
 class OrderItemOut(BaseModel):
     sku_id: str
     product_id: str
@@ -149,6 +177,7 @@ class OrderItemOut(BaseModel):
     discount_cents: int
     tax_cents: int
     points_discount_cents: int = 0
+    price_kind: str = "list"
     weight_grams: int
     sub_order_id: str | None
     warehouse_id: str | None
@@ -173,6 +202,11 @@ class OrderOut(BaseModel):
     shipping_region: str | None
     address_id: str | None
     ship_to: dict | None
+    shipping_discount_cents: int = 0
+    payment_channel: str | None = None
+    adjustments: list[OrderAdjustmentOut] = Field(
+        default_factory=list, description="Every discount as placed: per promotion or "
+        "coupon, and per line, merchant shipping fee or gift")
     items: list[OrderItemOut]
     sub_orders: list[SubOrderOut]
     created_at: datetime

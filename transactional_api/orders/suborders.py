@@ -94,6 +94,11 @@ def sync(session: Session, order: Order, *, at: datetime | None = None,
         order.cancel_reason = order.cancel_reason or reason
         emit_for(session, order, ev.OrderCancelled, ev.OrderCancelledPayload(
             order_id=order.id, reason=(order.cancel_reason or "cancelled")[:200]), at=now)
+        # its promotions' budgets and usage come back, and its coupons if still valid
+        from transactional_api.pricing import service as price_engine
+        price_engine.release(session, order_id=order.id, now=now,
+                             reason="order_expired" if order.cancel_reason == "payment_timeout"
+                             else "order_cancelled")
     elif new == state.SHIPPED and old in (state.PAID, state.PREPARING):
         emit_for(session, order, ev.OrderShipped, ev.OrderShippedPayload(order_id=order.id),
                  at=now)
