@@ -32,6 +32,9 @@ MARTS = (
     "fct_daily_searches", "fct_attribution", "fct_campaign_roi", "fct_product_abc",
     "fct_daily_revenue", "fct_customer_rfm", "fct_customer_lifetime_value",
     "fct_metric_anomalies",
+    # promotions and coupons (issue 12)
+    "fct_coupon_templates_daily", "fct_promotion_cost_daily", "fct_promotion_orders",
+    "fct_price_floor_blocks_daily",
 )
 
 

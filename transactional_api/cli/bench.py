@@ -25,6 +25,7 @@ import httpx
 
 from transactional_api.cli.bench_checkout import add_bench_checkout
 from transactional_api.cli.bench_pipeline import add_bench_pipeline
+from transactional_api.cli.bench_pricing import add_bench_pricing
 from transactional_api.cli.bench_risk import add_bench_risk
 from transactional_api.cli.bench_search import add_bench_search
 from transactional_api.cli.bench_server import bench_api
@@ -214,3 +215,4 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     add_bench_checkout(bsub)
     add_bench_risk(bsub)
     add_bench_pipeline(bsub)
+    add_bench_pricing(bsub)

@@ -137,18 +137,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         from transactional_api.simulator import simulate
         from transactional_api.simulator.client import ApiClient
+        from transactional_api.simulator.promotions import create_demo_promotions
         from transactional_api.simulator.reach import create_demo_campaigns
+        from transactional_api.simulator.run import ensure_catalog
 
         _step("creating reach campaigns (level-up, abandoned cart, dormant win-back)")
         with ApiClient(api_url) as client:
+            token = client.login(admin_email, admin_password)
             # active from just before the simulated days, so their triggers all count
-            create_demo_campaigns(client, client.login(admin_email, admin_password),
-                                  datetime.now(UTC) - timedelta(days=args.days, hours=1))
+            begin = datetime.now(UTC) - timedelta(days=args.days, hours=1)
+            create_demo_campaigns(client, token, begin)
+            _step("creating promotions and coupons (tiered spend reduction, category sale, "
+                  "buy 2 get 1, free shipping, card reduction, tier and member prices, a "
+                  "price floor; claimable, new-user, shipping and code coupons)")
+            # promotions name SKUs: the catalog first, as the simulation would load it
+            ensure_catalog(client, admin_token=token, seed=args.seed, olist=args.olist,
+                           clock=begin - timedelta(hours=1))
+            offers = create_demo_promotions(client, token, begin, client.all_products())
 
         _step(f"simulating {args.shoppers} shoppers over {args.days} days (seed {args.seed})")
         sim = simulate(api_url, args.shoppers, args.days, args.seed,
                        admin_email=admin_email, admin_password=admin_password,
-                       progress=not args.no_progress, olist=args.olist)
+                       progress=not args.no_progress, olist=args.olist, offers=offers)
         print(json.dumps(sim.as_dict()), flush=True)
         from transactional_api.simulator.risk_ring import run_ring
 

@@ -33,7 +33,10 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "fct_product_abc", "fct_slow_movers", "fct_daily_revenue", "fct_customer_rfm",
          "fct_customer_cohorts", "fct_customer_lifetime_value", "fct_metric_anomalies",
          "fct_alerts", "fct_member_levels_daily", "fct_points_daily", "fct_user_auto_tags",
-         "fct_reach_campaigns", "fct_risk_decisions_daily", "fct_user_risk_scores")
+         "fct_reach_campaigns", "fct_risk_decisions_daily", "fct_user_risk_scores",
+         # promotions and coupons (issue 12)
+         "dim_promotions", "dim_coupon_templates", "fct_coupon_templates_daily",
+         "fct_promotion_cost_daily", "fct_promotion_orders", "fct_price_floor_blocks_daily")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

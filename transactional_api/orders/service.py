@@ -177,6 +177,14 @@ def payable(*, session: Session, order_id: str, user_id: str) -> Order:
     return order
 
 
+def required_payment_channel(order: Order) -> str | None:
+    """The channel an order must be paid with: the one its payment-channel reduction was
+    priced for (None when it got none)."""
+    if order.payment_channel and any(a.lane == "payment" for a in order.adjustments):
+        return order.payment_channel
+    return None
+
+
 def extend_payment_deadline(*, session: Session, order_id: str, until: datetime) -> Order:
     """A slow channel (bank transfer) keeps the order and its stock held until ``until``."""
     order = get_order(session=session, order_id=order_id, user_id=None, lock=True)

@@ -54,6 +54,10 @@ def create_payment(*, session: Session, order_id: str, user_id: str, channel: Pa
                    ) -> tuple[Payment, bool]:
     """Creates the payment and starts it at the channel in the same transaction."""
     order = orders.payable(session=session, order_id=order_id, user_id=user_id)
+    needed = orders.required_payment_channel(order)
+    if needed is not None and needed != channel.name:
+        raise Conflict(f"this order was priced with a reduction for paying by {needed}",
+                       code="payment_channel_mismatch", details={"channel": needed})
     if idempotency_key:
         existing = session.scalar(select(Payment).where(
             Payment.order_id == order.id, Payment.idempotency_key == idempotency_key))

@@ -22,6 +22,7 @@ from transactional_api.simulator.catalog import (
 from transactional_api.simulator.client import ApiClient
 from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
+from transactional_api.simulator.promotions import DemoOffers, SimPromotions
 from transactional_api.simulator.reach import SimReach
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
 from transactional_api.simulator.showcase import load_showcase
@@ -67,6 +68,10 @@ class SimulationSummary:
     points_spent: int = 0
     reach_clicks: int = 0
     reach_purchases: int = 0  # orders paid after a reach message's click
+    coupon_claims: int = 0  # claimable and shipping coupons claimed (demo offers)
+    new_user_coupons: int = 0
+    codes_redeemed: int = 0
+    best_coupon_asks: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,6 +134,7 @@ def simulate(
     olist: Path | None = None,
     now: datetime | None = None,
     payment_timeout: float = 30.0,
+    offers: DemoOffers | None = None,
 ) -> SimulationSummary:
     started = time.monotonic()
     now = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -145,7 +151,9 @@ def simulate(
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
         record_campaign_costs(client, admin_token=admin_token, plan=plan, seed=seed)
         members = SimMembers(client, admin_token, seed)
-        runner = VisitRunner(client, random.Random(f"events:{seed}"), members=members)
+        promos = SimPromotions(client, seed, offers)
+        runner = VisitRunner(client, random.Random(f"events:{seed}"), members=members,
+                             promotions=promos)
         fulfilment = Operations(client, admin_token, seed,
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
@@ -179,6 +187,10 @@ def simulate(
             points_orders=members.counters.points_orders,
             points_spent=members.counters.points_spent,
             reach_clicks=reach.clicked, reach_purchases=reach.purchases,
+            coupon_claims=promos.counters.claims,
+            new_user_coupons=promos.counters.new_user_claims,
+            codes_redeemed=promos.counters.codes_redeemed,
+            best_coupon_asks=promos.counters.best_asked,
         )
 
 

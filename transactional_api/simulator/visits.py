@@ -11,6 +11,7 @@ from typing import Any
 
 from transactional_api.simulator.client import ApiClient, ApiError, iso
 from transactional_api.simulator.members import SimMembers
+from transactional_api.simulator.promotions import SimPromotions
 from transactional_api.simulator.shoppers import (
     Shopper,
     Step,
@@ -42,6 +43,7 @@ class TrackedOrder:
     last_payment_id: str | None = None
     cancelled: bool = False
     points: int = 0  # points the order was placed with
+    channel: str | None = None  # the channel it must be paid with (a payment reduction)
 
 
 def planned_channel(step: Step) -> str:
@@ -78,6 +80,7 @@ class VisitRunner:
     orders: list[TrackedOrder] = field(default_factory=list)
     states: dict[int, ShopperState] = field(default_factory=dict)
     members: SimMembers | None = None  # code sign-ins, shares, points (with an operator)
+    promotions: SimPromotions | None = None  # coupon claims, codes, best-coupon asks
 
     # --- events --------------------------------------------------------------------
     def _flush(self, buffer: list[dict[str, Any]], token: str | None, clock: datetime) -> None:
@@ -157,7 +160,11 @@ class VisitRunner:
             if kind == "login":
                 # user_id comes from the bearer token: send what was seen signed-out first
                 self._flush(buffer, state.token, step.at)
+                joined = self.counters.registrations
                 self._login(shopper, state, step)
+                if self.promotions and state.token:
+                    self.promotions.after_login(shopper, visit.session_id, state.token,
+                                                step.at, new=self.counters.registrations > joined)
             elif kind == "page_view":
                 buffer.append(self._event(visit, shopper, step, "page_view",
                                           {"page": step.arg("page")}))
@@ -247,17 +254,23 @@ class VisitRunner:
                      state: ShopperState) -> TrackedOrder | None:
         key = step.arg("idempotency_key")
         region = REGIONS[shopper.index % len(REGIONS)]
+        # the channel the shopper means to pay with, so a payment reduction is priced in
+        pay = next((s for s in visit.steps[visit.steps.index(step):] if s.kind == "pay"), None)
+        offer = {"payment_channel": planned_channel(pay)} if pay and self.promotions else {}
         try:
             address_id = self._address(shopper, state, region, step)
+            if self.promotions:
+                self.promotions.before_checkout(key, state.token, step.at)
             # the shopper sees shipping, tax and the total before paying, and places at it
-            quote = self.client.post("/v1/checkout/preview", json={"address_id": address_id},
-                                     token=state.token, clock=step.at)
+            quote = self.client.post("/v1/checkout/preview", token=state.token, clock=step.at,
+                                     json={"address_id": address_id, **offer})
             self.counters.previews += 1
             points = self.members.points_for(shopper, key, quote) if self.members else 0
             if points:  # the shopper ticks "pay with points" and sees the new total
                 quote = self.client.post("/v1/checkout/preview", token=state.token,
                                          clock=step.at, json={"address_id": address_id,
-                                                              "points_to_spend": points})
+                                                              "points_to_spend": points,
+                                                              **offer})
                 self.counters.previews += 1
         except ApiError as exc:
             if exc.status >= 500:
@@ -271,6 +284,7 @@ class VisitRunner:
             # shoppers live in regions; the shop ships from a warehouse serving theirs
             "address_id": address_id,
             "expected_total_cents": quote["total_cents"],
+            **offer,
         }
         if points:
             body["points_to_spend"] = points
@@ -292,7 +306,9 @@ class VisitRunner:
                 log.error("idempotency broken: %s != %s", again.get("id"), created["id"])
         self.counters.orders += 1
         tracked = TrackedOrder(created["id"], shopper.index, visit.day, state.token or "",
-                               points=points)
+                               points=points, channel=created.get("payment_channel") if any(
+                                   a["lane"] == "payment" for a in created.get("adjustments",
+                                                                               [])) else None)
         if points:
             self.members.spent(shopper, points)
         self.orders.append(tracked)
@@ -310,6 +326,8 @@ class VisitRunner:
     def _channel(self, order: TrackedOrder, step: Step) -> str:
         """What this shopper pays with: among the channels offered for the order (a wallet
         only when its balance covers it), chosen from the planned step so a seed replays."""
+        if order.channel:  # priced with this channel's reduction: only it may pay
+            return order.channel
         offered = {o["channel"] for o in self.client.get(
             f"/v1/orders/{order.order_id}/payment-options", token=order.token,
             clock=step.at)["options"]}
