@@ -65,5 +65,9 @@ def test_demo_once_runs_the_loop_and_cleans_up(tmp_path):
     assert int(values["marts.fct_orders"]) == int(values["orders"])
     # the demo's brushing ring was held for review, and the warehouse saw the decisions
     assert int(values["marts.fct_risk_decisions_daily"]) > 0
+    # the demo's promotions and coupons: discounts on paid orders, coupons claimed
+    assert int(values["marts.fct_promotion_cost_daily"]) > 0
+    assert int(values["marts.fct_coupon_templates_daily"]) > 0
+    assert int(values["marts.dim_promotions"]) == 5
     assert _processes_with(str(var)) == []
     print(f"demo --once took {elapsed:.1f}s")

@@ -2,6 +2,9 @@
 its first day: the marts' money equals the OLTP's to the cent on every day; automatic tags,
 level upgrades and each campaign's sends and conversions in the marts agree with the OLTP
 and the API; the Tags, Members and Reach pages show those figures; every page renders.
+The demo's promotions and coupons run all month too: their cost in the marts equals the
+paid orders' adjustments, coupons issued and redeemed equal the API's counts, and the
+Promotions page shows them.
 The month runs once, in the module fixture, for every test here."""
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import kpis
 from pipelines.run import main as run_pipelines
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, LiveApi, make_settings, run_api
+from tests.e2e import month_pricing
 from tests.simulator.seeds import seed_with_paid_order
 from transactional_api.accounts.models import User
 from transactional_api.config import get_settings
@@ -35,8 +39,13 @@ from transactional_api.orders.models import Order
 from transactional_api.reach import triggers as reach_triggers
 from transactional_api.reach.models import Campaign, ReachMessage
 from transactional_api.simulator.client import ApiClient
+from transactional_api.simulator.promotions import (
+    CAMPAIGN,
+    DemoOffers,
+    create_demo_promotions,
+)
 from transactional_api.simulator.reach import create_demo_campaigns
-from transactional_api.simulator.run import simulate
+from transactional_api.simulator.run import ensure_catalog, simulate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,6 +59,7 @@ class Month:
     settings: object
     summary: object
     api: LiveApi
+    offers: DemoOffers | None = None
 
 
 def _settle(api: LiveApi, timeout: float = 120.0) -> None:
@@ -78,19 +88,23 @@ def month(tmp_path_factory, redis_server):
         mp.setenv(name, value)
     get_settings.cache_clear()
     for api in run_api(settings):
+        seed = seed_with_paid_order(SHOPPERS, DAYS)
         with ApiClient(api.url) as shop:
             # active from before the first simulated day, as `flywheel demo` does
-            create_demo_campaigns(shop, api.admin_token(),
-                                  datetime.now(UTC) - timedelta(days=DAYS, hours=1))
-        summary = simulate(api.url, shoppers=SHOPPERS, days=DAYS,
-                           seed=seed_with_paid_order(SHOPPERS, DAYS),
+            begin = datetime.now(UTC) - timedelta(days=DAYS, hours=1)
+            create_demo_campaigns(shop, api.admin_token(), begin)
+            ensure_catalog(shop, admin_token=api.admin_token(), seed=seed,
+                           clock=begin - timedelta(hours=1))
+            offers = create_demo_promotions(shop, api.admin_token(), begin,
+                                            shop.all_products())
+        summary = simulate(api.url, shoppers=SHOPPERS, days=DAYS, seed=seed,
                            admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD,
-                           progress=False)
+                           progress=False, offers=offers)
         _settle(api)
         relay.drain(sessions=api.sessions, lake_dir=settings.resolved_lake_dir,
                     redis_client=client, stream=settings.redis_stream, stream_maxlen=10_000)
         assert run_pipelines([]) == 0
-        yield Month(settings, summary, api)
+        yield Month(settings, summary, api, offers)
     mp.undo()
     get_settings.cache_clear()
 
@@ -310,3 +324,51 @@ def test_tags_page_counts_the_tags_the_api_serves(month):
     for flag, label in FLAG_TILES.items():
         assert tiles[label] == kpis.format_count(
             sum(1 for tags in served.values() if tags.get(flag) == "true")), flag
+
+
+# --- promotions and coupons over the month --------------------------------------------
+@pytest.fixture(scope="module")
+def month_orders(month) -> list[dict]:
+    return month_pricing.api_orders(month.api)
+
+
+def test_promotion_cost_in_the_marts_equals_the_paid_orders_adjustments(month, month_orders):
+    by_day = month_pricing.cost_by_day(month_orders)
+    assert sum(by_day.values()) > 0, "no paid order got a discount in the month"
+    mart = {str(d): int(c) for d, c in _published(
+        month.settings, "select cost_date, sum(discount_cost_cents) "
+                        "from marts.fct_promotion_cost_daily group by 1 having sum("
+                        "discount_cost_cents) > 0")}
+    assert mart == dict(by_day)
+    by_source = month_pricing.cost_by_source(month_orders)
+    # several lanes took part, not one promotion alone
+    assert len([n for n, c in by_source.items() if c]) >= 3, by_source
+    # the tiered reduction is tied to the paid-social campaign: its ROI counts the cost of
+    # every paid order it discounted (each has a last touch: the simulator tags them all)
+    (roi,) = _published(month.settings, "select coalesce(sum(discount_cost_cents), 0) from "
+                                        "marts.fct_campaign_roi where attribution_model = "
+                                        f"'last_touch' and utm_campaign = '{CAMPAIGN}'")
+    assert roi[0] == by_source["Spend more, save more"]
+
+
+def test_coupons_issued_and_redeemed_in_the_marts_equal_the_apis_counts(month, month_orders):
+    api = month_pricing.coupon_counts(month.api, month_orders, month.offers)
+    (issued, by_code, redeemed, net), = _published(
+        month.settings, "select sum(issued), sum(issued_code), sum(redeemed), "
+                        "sum(net_redeemed) from marts.fct_coupon_templates_daily")
+    assert api.issued > 0 and api.redeemed > 0, api
+    assert (issued, by_code, redeemed, net) == (api.issued, api.codes_used, api.redeemed,
+                                                api.net_redeemed)
+    s = month.summary  # every coupon the shop issued, the simulated shoppers took
+    assert api.issued == s.coupon_claims + s.new_user_coupons + s.codes_redeemed
+    assert api.codes_used == s.codes_redeemed
+
+
+def test_promotions_page_shows_the_coupons_and_the_discount_cost(month, month_orders):
+    api = month_pricing.coupon_counts(month.api, month_orders, month.offers)
+    tiles = _metrics(_page("promotions.py"))
+    assert tiles["Coupons issued"] == kpis.format_count(api.issued)
+    assert tiles["Net redeemed"] == kpis.format_count(api.net_redeemed)
+    assert tiles["Discount cost"] == kpis.format_cents(
+        sum(month_pricing.cost_by_day(month_orders).values()),
+        get_settings().default_currency)

@@ -179,3 +179,23 @@ def test_a_refund_of_returned_lines_gives_back_what_was_allocated_to_them(api, a
                    json={"decision": "approve", "reason": "policy ok"})
     assert r.status_code == 200, r.text
     assert r.json()["refunded_cents"] == 2904
+
+
+def test_a_gift_ships_as_a_line_at_zero_and_holds_its_stock(api, admin, shop):
+    s = shop["sku"]
+    _active(api, shop, promo("gift", {"gift_sku_id": s["b-cheap"], "gift_value_cents": 1000,
+                                      "min_spend_cents": 3000}))
+    stock = {k["id"]: k["available"] for k in
+             admin.get(f"/v1/products/{shop['product']['b']['id']}").json()["skus"]}
+    with api.client(shop["shopper"]) as c:
+        order = c.post("/v1/orders", json={"items": lines(**{s["a-dear"]: 1})}).json()
+    gift = [i for i in order["items"] if i["sku_id"] == s["b-cheap"]]
+    # 3000 >= 3000: the gift comes at 0; the total is the dear line, its tax and a's
+    # parcel (fees are priced on what was bought: b's gift adds none): 3000 + 300 + 500
+    assert [(g["quantity"], g["unit_price_cents"], g["price_kind"]) for g in gift] == \
+        [(1, 0, "gift")]
+    assert order["total_cents"] == 3800
+    assert [a["target"] for a in order["adjustments"]] == ["gift"]
+    after = {k["id"]: k["available"] for k in
+             admin.get(f"/v1/products/{shop['product']['b']['id']}").json()["skus"]}
+    assert after[s["b-cheap"]] == stock[s["b-cheap"]] - 1

@@ -291,12 +291,9 @@ def add_bench_pricing(bsub: argparse._SubParsersAction) -> None:
                    help="measure a running API (default: start a fresh one)")
     p.add_argument("--json", action="store_true",
                    help="also print the figures as one JSON object, last line")
-    p.add_argument("--quotes", type=int, default=1000)
-    p.add_argument("--warmup", type=int, default=50)
-    p.add_argument("--lines", type=int, default=50)
-    p.add_argument("--promotions", type=int, default=100)
-    p.add_argument("--coupons", type=int, default=10)
-    p.add_argument("--concurrency", type=int, default=1)
+    for name, default in (("quotes", 1000), ("warmup", 50), ("lines", 50),
+                          ("promotions", 100), ("coupons", 10), ("concurrency", 1)):
+        p.add_argument(f"--{name}", type=int, default=default)
     p.add_argument("--workers", type=int, default=1,
                    help="API worker processes when the bench starts the API")
     p.set_defaults(func=cmd_bench_pricing)

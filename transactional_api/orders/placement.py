@@ -108,10 +108,10 @@ def preview(*, session: Session, user_id: str, items: dict[str, int] | None,
                       recipients=recipients, user_id=user_id, offers=offers, redis=redis)
     used = apply_points(session, q, user_id=user_id, asked=points or PointsAsked(),
                         rule=points_rule) if points_rule else None
-    kinds = {s: found[s].kind for s in lines}
-    sellable = inventory.stock_view(session=session, sku_ids=list(lines), kinds=kinds)[0]
-    available = {s: lines[s] if kinds[s] == "virtual" else max(0, sellable.get(s, 0))
-                 for s in lines}
+    kinds = {s: found[s].kind for s in lines} | {g: "standard" for g in _gifts(q)}
+    sellable = inventory.stock_view(session=session, sku_ids=list(kinds), kinds=kinds)[0]
+    available = {s: lines.get(s, 1) if kinds[s] == "virtual" else max(0, sellable.get(s, 0))
+                 for s in kinds}
     return q, dest, available, used
 
 
@@ -178,10 +178,12 @@ def place_order(
     except IntegrityError as exc:
         raise Conflict("idempotency key is being used by another request",
                        code="idempotency_conflict") from exc
-    physical = {s: q for s, q in lines.items() if found[s].kind != "virtual"}
+    # a gift promotion's unit is held like a bought one (pricing.quote checked it sells)
+    physical = {s: n for s, n in lines.items() if found[s].kind != "virtual"} | _gifts(q)
     inventory.reserve(session=session, order_id=order.id, region=dest.region, lines=physical,
                       reserved_until=order.expires_at, strategy=allocation_strategy,
-                      kinds={s: found[s].kind for s in lines})
+                      kinds={s: found[s].kind for s in lines} | {g: "standard"
+                                                                 for g in _gifts(q)})
     where = inventory.line_locations(session=session, order_id=order.id,
                                      lines=physical) if physical else {}
     _split(order, q, where)
@@ -258,6 +260,10 @@ def _split(order: Order, q: pricing.Quote, where: dict[str, dict[str | None, int
         for i in items:
             i.sub_order_id = sub.id
         order.sub_orders.append(sub)
+
+
+def _gifts(q: pricing.Quote) -> dict[str, int]:
+    return {ln.sku_id: ln.quantity for ln in q.lines if ln.price_kind == "gift"}
 
 
 def _snapshot_adjustments(order: Order, q: pricing.Quote) -> None:

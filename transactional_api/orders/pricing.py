@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from transactional_api.catalog import service as catalog
 from transactional_api.core import clock
 from transactional_api.core.errors import Unprocessable
 from transactional_api.events.contract import MAX_CENTS
+from transactional_api.inventory import service as inventory
 from transactional_api.pricing import service as price_engine
 from transactional_api.pricing.engine.model import Outcome
 from transactional_api.shipping import service as shipping
@@ -155,6 +157,7 @@ def quote(*, session: Session, found: dict, lines: dict[str, int], region: str |
                           price_label=got.price_label, allocations=dict(got.allocations))
         line.tax_cents = shipping.tax_of(line.line_total_cents, rate)
         priced.append(line)
+    priced += _gift_lines(session, outcome, lines, currency)
     q = Quote(currency=currency, region=region, tax_rate_bp=rate, lines=priced,
               outcome=outcome, payment_channel=offers.payment_channel)
     q.merchants = _shipping(q, outcome, rule)
@@ -162,6 +165,27 @@ def quote(*, session: Session, found: dict, lines: dict[str, int], region: str |
         raise Unprocessable(f"an order may total at most {MAX_CENTS} cents",
                             code="order_total_too_large")
     return q
+
+
+def _gift_lines(session: Session, outcome: Outcome, lines: dict[str, int],
+                currency: str) -> list[PricedLine]:
+    """A gift promotion's SKU as a line of its own at 0 (its list price kept for the
+    snapshot), when it is for sale in stock and not already a line of the cart; placement
+    holds its unit like any other. Otherwise the shopper gets the rest of the quote."""
+    wanted = sorted({a.gift_sku_id for a in outcome.applied if a.gift_sku_id} - set(lines))
+    if not wanted:
+        return []
+    found = catalog.skus_for_order(session=session, sku_ids=wanted, strict=False)
+    found = {s: f for s, f in found.items() if f.sku.currency == currency}
+    kinds = {s: f.kind for s, f in found.items()}
+    sellable = inventory.stock_view(session=session, sku_ids=list(found), kinds=kinds)[0]
+    return [PricedLine(sku_id=s, product_id=f.product.id, product_name=f.product.name,
+                       sku_name=f.sku.name, merchant_id=f.product.merchant_id, kind=f.kind,
+                       quantity=1, list_price_cents=f.sku.price_cents, unit_price_cents=0,
+                       discount_cents=0, tax_cents=0, unit_weight_grams=_weight(f.sku),
+                       price_kind="gift", price_label="gift")
+            for s, f in found.items()
+            if f.kind == "standard" and sellable.get(s, 0) >= 1]
 
 
 @dataclass(frozen=True)

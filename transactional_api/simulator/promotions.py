@@ -41,6 +41,7 @@ class DemoOffers:
     promotions: dict[str, str] = field(default_factory=dict)  # name -> id
     templates: dict[str, str] = field(default_factory=dict)  # role -> id
     codes: list[str] = field(default_factory=list)  # the single-use codes, unredeemed
+    code_batch: str | None = None
     floor_sku: str | None = None
 
 
@@ -132,8 +133,9 @@ def create_demo_promotions(client: ApiClient, admin_token: str, starts_at: datet
     t["code"] = _template(
         client, token, at, currency, name="Partner code 8.00 off", kind="full_reduction",
         params={"tiers": [[4_000, 800]]}, claimable=False, valid_days=30)
-    offers.codes = client.post(f"/v1/admin/coupon-templates/{t['code']}/codes", token=token,
-                               clock=at, json={"count": CODES})["codes"]
+    batch = client.post(f"/v1/admin/coupon-templates/{t['code']}/codes", token=token,
+                        clock=at, json={"count": CODES})
+    offers.codes, offers.code_batch = batch["codes"], batch["batch_id"]
     return offers
 
 

@@ -43,7 +43,8 @@ def in_scope(line: Line, scope: Scope) -> bool:
 @dataclass(frozen=True)
 class Prepared:
     promo: Promotion
-    order: tuple[int, int, str]  # lane, then higher priority first, then id
+    # lane, then higher priority first, then promotions before coupons, then id
+    order: tuple[int, int, int, str]
     idx: tuple[int, ...]         # scope line indices
     id: str = field(init=False, compare=False)  # promo.id, read very often by the search
 
@@ -124,7 +125,8 @@ def prepare(ctx: Ctx, promo: Promotion) -> Prepared:
         idx = tuple(sorted(hit))
     else:
         idx = tuple(i for i in sorted(hit) if ctx.lines[i].merchant_id == m)
-    return Prepared(promo, (_LANE_RANK[LANE_OF[promo.kind]], -promo.priority, promo.id), idx)
+    return Prepared(promo, (_LANE_RANK[LANE_OF[promo.kind]], -promo.priority,
+                           promo.coupon_id is not None, promo.id), idx)
 
 
 _LANE_RANK = {lane: k for k, lane in enumerate(LANES)}

@@ -1,10 +1,11 @@
 """Applying one combination of offers to the cart.
 
 Offers run lane by lane (item → order → shipping → payment), within a lane by priority
-(higher first), then id. Each takes off what rules.py says, measured on the current
-amounts; allocate.py shares it over its scope lines (capped at each line's headroom above
-its floor; what no line can take is not given and is recorded as FloorBlocks whose
-attempted_unit_cents is the unit price the line would have reached).
+(higher first), then promotions before coupons (a coupon is measured on what the shop's
+own promotions left, as shoppers expect), then id. Each takes off what rules.py says,
+measured on the current amounts; allocate.py shares it over its scope lines (capped at
+each line's headroom above its floor; what no line can take is not given and is recorded
+as FloorBlocks whose attempted_unit_cents is the unit price the line would have reached).
 
 Shipping: after the item and order lanes, every merchant with a shippable line gets its
 fee from request.shipping_fee(merchant_id, that merchant's goods, all its lines, after
