@@ -42,7 +42,7 @@ class DemoOffers:
     templates: dict[str, str] = field(default_factory=dict)  # role -> id
     codes: list[str] = field(default_factory=list)  # the single-use codes, unredeemed
     code_batch: str | None = None
-    floor_sku: str | None = None
+    floor_sku: str | None = None  # one of the SKUs with a floor
 
 
 def _promotion(client: ApiClient, token: str, at: datetime, currency: str, **body: Any) -> str:
@@ -65,8 +65,8 @@ def _template(client: ApiClient, token: str, at: datetime, currency: str,
 
 
 def _pick_products(products: list[dict[str, Any]]) -> tuple[dict, dict, list[dict]]:
-    """(a product for buy 2 get 1, a product of the percent-off category, two other
-    products for tier and member prices), chosen by name so a catalog picks the same."""
+    """(a product for buy 2 get 1, a product of the percent-off category, two products
+    of other categories for tier and member prices), by name: one catalog, one pick."""
     physical = sorted((p for p in products if p.get("skus")
                        and p["skus"][0].get("kind") != "virtual"),
                       key=lambda p: (p["name"], p["id"]))
@@ -97,11 +97,15 @@ def create_demo_promotions(client: ApiClient, admin_token: str, starts_at: datet
                        clock=at, json={"prices": [
                            {"level": level, "unit_price_cents": price * pct // 100}
                            for level, pct in (("silver", 96), ("gold", 93), ("diamond", 90))]})
-    # a floor at 95% of the list price: the category's 15% off runs into it
-    floor_sku = in_category["skus"][0]
-    client.request("PUT", f"/v1/admin/price-floors/{floor_sku['id']}", token=token, clock=at,
-                   json={"floor_cents": floor_sku["price_cents"] * 95 // 100, "basis": "margin"})
-    offers.floor_sku = floor_sku["id"]
+    # floors at 95% of the list price on the sale category's SKUs: its 15% off runs into
+    # them, so shoppers of the category see floor blocks
+    for product in products:
+        if product["category_id"] == in_category["category_id"] and product.get("skus"):
+            for sku in product["skus"]:
+                client.request("PUT", f"/v1/admin/price-floors/{sku['id']}", token=token,
+                               clock=at, json={"floor_cents": sku["price_cents"] * 95 // 100,
+                                               "basis": "margin"})
+    offers.floor_sku = in_category["skus"][0]["id"]
     p = offers.promotions
     p["Spend more, save more"] = _promotion(
         client, token, at, currency, name="Spend more, save more", kind="full_reduction",
