@@ -168,7 +168,7 @@ def _risk_gate(request: Request, db, settings, user_id: str) -> None:
     in a transaction of its own as the request's rolls back."""
     decision = risk_gates.check_coupon_claim(
         session=db, redis_client=request.app.state.redis, settings=settings,
-        key=risk_gates._key(request), user_id=user_id,
+        key=risk_gates.key_of(request), user_id=user_id,
         device_id=request.headers.get(risk_gates.DEVICE_HEADER),
         client_address=throttle.client_address(request))
     if decision.allowed:

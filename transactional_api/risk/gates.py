@@ -89,7 +89,8 @@ class Timing:
         return f"risk;dur={self.risk_ms:.3f}, audience;dur={self.audience_ms:.3f}"
 
 
-def _key(request: Request) -> bytes:
+def key_of(request: Request) -> bytes:
+    """The app's key for hashing identifying values (devices, addresses) before Redis."""
     key = getattr(request.app.state, "risk_key", None)
     if key is None:
         key = hmac.new(request.app.state.webhook_secret.encode(),
@@ -99,7 +100,7 @@ def _key(request: Request) -> bytes:
 
 
 def context_of(request: Request, **kw) -> Context:
-    key = _key(request)
+    key = key_of(request)
     raw_address = kw.pop("address", None)
     return Context(device=engine.fingerprint(key, "device", request.headers.get(DEVICE_HEADER)),
                    client=engine.fingerprint(key, "client", throttle.client_address(request)),
