@@ -57,6 +57,14 @@ def resolve_lines(*, session: Session, user_id: str, items: dict[str, int] | Non
                   recipients: dict[str, str]) -> tuple[dict[str, int], dict]:
     """The lines (given, or the cart's) and their SKUs, validated."""
     lines = cart.lines(session=session, user_id=user_id) if items is None else items
+    found = orderable(session=session, lines=lines)
+    _check_recipients(found, lines, recipients)
+    return lines, found
+
+
+def orderable(*, session: Session, lines: dict[str, int]) -> dict:
+    """The lines' SKUs, refusing an empty cart, unknown SKUs and too many units (quotes
+    stop here; placement also checks recipients)."""
     if not lines:
         raise Unprocessable("the cart is empty", code="empty_cart")
     found = catalog.skus_for_order(session=session, sku_ids=list(lines))
@@ -67,8 +75,7 @@ def resolve_lines(*, session: Session, user_id: str, items: dict[str, int] | Non
     if too_many:
         raise Unprocessable(f"at most {cart.MAX_QUANTITY} units of one SKU per order",
                             code="quantity_too_large", details={"sku_ids": too_many})
-    _check_recipients(found, lines, recipients)
-    return lines, found
+    return found
 
 
 @dataclass(frozen=True)

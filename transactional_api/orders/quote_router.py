@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request, Response
 
 from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
-from transactional_api.catalog import service as catalog
 from transactional_api.core.deps import CurrentCaller, OptionalCaller
 from transactional_api.core.errors import Unprocessable
 from transactional_api.orders import placement, pricing
@@ -112,17 +111,7 @@ def _lines(db, caller, items: dict[str, int] | None, guest_cart_id: str | None):
             for sku, n in cart.lines(session=db, owner=cart.Owner(
                     guest_cart_id=guest_cart_id)).items():
                 items[sku] = items.get(sku, 0) + n
-    if not items:
-        raise Unprocessable("the cart is empty", code="empty_cart")
-    found = catalog.skus_for_order(session=db, sku_ids=list(items))
-    unknown = sorted(set(items) - set(found))
-    if unknown:
-        raise Unprocessable("unknown SKU", code="unknown_sku", details={"sku_ids": unknown})
-    too_many = sorted(s for s, n in items.items() if n > cart.MAX_QUANTITY)
-    if too_many:
-        raise Unprocessable(f"at most {cart.MAX_QUANTITY} units of one SKU per order",
-                            code="quantity_too_large", details={"sku_ids": too_many})
-    return items, found
+    return items, placement.orderable(session=db, lines=items)
 
 
 def quote_out(q: pricing.Quote) -> QuoteOut:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from transactional_api.core.db import Base, UTCDateTime, new_id, utcnow
+from transactional_api.pricing.models import one_of
 
 TEMPLATE_STATUSES = ("draft", "active", "paused", "ended")
 COUPON_KINDS = ("full_reduction", "percent_off", "random_amount", "new_user", "shipping")
@@ -32,10 +33,6 @@ SCOPE_KINDS = ("store", "category", "brand", "product", "merchant")
 COUPON_STATUSES = ("available", "used", "expired")
 CHANNELS = ("claim", "grant", "code")
 CODE_STATUSES = ("unused", "used")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class CouponTemplate(Base):
@@ -46,9 +43,9 @@ class CouponTemplate(Base):
     __table_args__ = (
         Index("ix_coupon_templates_status", "status", "claimable"),
         Index("ix_coupon_templates_merchant", "merchant_id", "status"),
-        CheckConstraint(_in("status", TEMPLATE_STATUSES), name="ck_coupon_templates_status"),
-        CheckConstraint(_in("kind", COUPON_KINDS), name="ck_coupon_templates_kind"),
-        CheckConstraint(_in("scope_kind", SCOPE_KINDS), name="ck_coupon_templates_scope"),
+        CheckConstraint(one_of("status", TEMPLATE_STATUSES), name="ck_coupon_templates_status"),
+        CheckConstraint(one_of("kind", COUPON_KINDS), name="ck_coupon_templates_kind"),
+        CheckConstraint(one_of("scope_kind", SCOPE_KINDS), name="ck_coupon_templates_scope"),
         CheckConstraint("min_spend_cents >= 0", name="ck_coupon_templates_min_spend"),
         CheckConstraint("issued_count >= 0 AND (total_limit IS NULL OR "
                         "(total_limit > 0 AND issued_count <= total_limit))",
@@ -98,8 +95,8 @@ class Coupon(Base):
         UniqueConstraint("template_id", "user_id", "claim_no", name="uq_coupons_claim"),
         Index("ix_coupons_user_status", "user_id", "status", "valid_until"),
         Index("ix_coupons_order", "order_id"),
-        CheckConstraint(_in("status", COUPON_STATUSES), name="ck_coupons_status"),
-        CheckConstraint(_in("channel", CHANNELS), name="ck_coupons_channel"),
+        CheckConstraint(one_of("status", COUPON_STATUSES), name="ck_coupons_status"),
+        CheckConstraint(one_of("channel", CHANNELS), name="ck_coupons_channel"),
         CheckConstraint("claim_no >= 1", name="ck_coupons_claim_no"),
         CheckConstraint("valid_until > valid_from", name="ck_coupons_window"),
         CheckConstraint("value_cents IS NULL OR value_cents > 0", name="ck_coupons_value"),
@@ -126,7 +123,7 @@ class CouponCode(Base):
     __tablename__ = "coupon_codes"
     __table_args__ = (
         Index("ix_coupon_codes_batch", "template_id", "batch_id"),
-        CheckConstraint(_in("status", CODE_STATUSES), name="ck_coupon_codes_status"),
+        CheckConstraint(one_of("status", CODE_STATUSES), name="ck_coupon_codes_status"),
         CheckConstraint("status = 'unused' OR used_by IS NOT NULL", name="ck_coupon_codes_used"))
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     template_id: Mapped[str] = mapped_column(String(36), ForeignKey("coupon_templates.id"))

@@ -30,7 +30,8 @@ PROMOTION_KINDS = ("full_reduction", "percent_off", "amount_off", "buy_x_get_y",
 SCOPE_KINDS = ("store", "category", "brand", "product", "sku", "merchant")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK that column holds one of values."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
@@ -108,9 +109,9 @@ class Promotion(Base):
     __table_args__ = (
         Index("ix_promotions_status_ends", "status", "ends_at"),
         Index("ix_promotions_merchant_status", "merchant_id", "status"),
-        CheckConstraint(_in("status", PROMOTION_STATUSES), name="ck_promotions_status"),
-        CheckConstraint(_in("kind", PROMOTION_KINDS), name="ck_promotions_kind"),
-        CheckConstraint(_in("scope_kind", SCOPE_KINDS), name="ck_promotions_scope_kind"),
+        CheckConstraint(one_of("status", PROMOTION_STATUSES), name="ck_promotions_status"),
+        CheckConstraint(one_of("kind", PROMOTION_KINDS), name="ck_promotions_kind"),
+        CheckConstraint(one_of("scope_kind", SCOPE_KINDS), name="ck_promotions_scope_kind"),
         CheckConstraint("ends_at > starts_at", name="ck_promotions_window"),
         CheckConstraint("spent_cents >= 0 AND (budget_cents IS NULL OR "
                         "(budget_cents > 0 AND spent_cents <= budget_cents))",
