@@ -31,6 +31,8 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "tags.py", title="Tags", icon=":material/sell:"),
         st.Page(PAGES_DIR / "risk.py", title="Risk", icon=":material/gpp_maybe:"),
         st.Page(PAGES_DIR / "reach.py", title="Reach", icon=":material/forward_to_inbox:"),
+        st.Page(PAGES_DIR / "recommendations.py", title="Recommendations",
+                icon=":material/recommend:"),
         st.Page(PAGES_DIR / "promotions.py", title="Promotions & coupons",
                 icon=":material/local_offer:"),
         st.Page(PAGES_DIR / "data_health.py", title="Data health",

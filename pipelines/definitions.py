@@ -6,6 +6,8 @@ from pipelines.automation import flywheel_job, hourly_schedule, new_lake_files_s
 from pipelines.checks import CHECKS
 from pipelines.ingest.events import raw_events
 from pipelines.ingest.oltp import oltp_snapshot
+from pipelines.ml.reco_bundle import recommendation_bundle
+from pipelines.ml.reco_evaluation import reco_offline_evaluation
 from pipelines.ml.recommender_model import recommender_model
 from pipelines.resources import RedisResource, WarehouseResource
 from pipelines.serve.anomaly_alerts import metric_anomaly_alerts, payment_failure_spikes_sensor
@@ -18,7 +20,7 @@ from pipelines.transform.dbt import dbt_resource, flywheel_dbt_assets
 ASSETS = [
     raw_events, oltp_snapshot, flywheel_dbt_assets, recommender_model, published_features,
     published_hot_searches, published_warehouse, metric_anomaly_alerts,
-    reach_audience_campaigns,
+    reach_audience_campaigns, recommendation_bundle, reco_offline_evaluation,
 ]
 
 defs = dg.Definitions(

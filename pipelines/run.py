@@ -35,6 +35,8 @@ MARTS = (
     # promotions and coupons (issue 12)
     "fct_coupon_templates_daily", "fct_promotion_cost_daily", "fct_promotion_orders",
     "fct_price_floor_blocks_daily",
+    # recommendations: exposure, clicks, attributed GMV, A/B (issue 13)
+    "fct_recommendation_performance_daily", "fct_recommendation_ab_daily",
 )
 
 

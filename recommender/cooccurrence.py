@@ -9,6 +9,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
+from recommender.together import top_lists
+
 SCORE_DECIMALS = 6
 
 Neighbours = Mapping[str, list[tuple[str, float]]]
@@ -81,24 +83,7 @@ def item_cooccurrence(
     matrix, items = session_item_matrix(interactions)
     if matrix.shape[1] == 0:
         return {}
-    similarity = _similarity(matrix, min_support)
-    neighbours: dict[str, list[tuple[str, float]]] = {}
-    for row in range(similarity.shape[0]):
-        start, end = similarity.indptr[row], similarity.indptr[row + 1]
-        if start == end:
-            continue
-        cols = similarity.indices[start:end]
-        scores = np.round(similarity.data[start:end], SCORE_DECIMALS)
-        keep = scores > 0
-        cols, scores = cols[keep], scores[keep]
-        if cols.size == 0:
-            continue
-        order = np.lexsort((cols, -scores))[:top_k]
-        neighbours[str(items[row])] = [
-            (str(items[col]), float(score))
-            for col, score in zip(cols[order], scores[order], strict=True)
-        ]
-    return neighbours
+    return top_lists(_similarity(matrix, min_support), items, top_k)
 
 
 def rank_candidates(

@@ -63,7 +63,11 @@ from transactional_api.pricing.admin_router import router as pricing_admin_route
 from transactional_api.pricing.coupon_router import router as coupon_router
 from transactional_api.reach import jobs as reach_jobs
 from transactional_api.reach.router import router as reach_router
+from transactional_api.recommendations.placement_router import (
+    router as reco_placement_router,
+)
 from transactional_api.recommendations.router import router as recommendations_router
+from transactional_api.recommendations.rules_router import router as reco_rules_router
 from transactional_api.reviews.router import router as reviews_router
 from transactional_api.risk.router import router as risk_router
 from transactional_api.search import jobs as search_jobs
@@ -181,6 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(risk_router, responses=ERROR_RESPONSES)
     app.include_router(pricing_admin_router, responses=ERROR_RESPONSES)
     app.include_router(coupon_router, responses=ERROR_RESPONSES)
+    app.include_router(reco_placement_router, responses=ERROR_RESPONSES)
+    app.include_router(reco_rules_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, quote_router,
                    fulfilment_router, invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

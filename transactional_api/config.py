@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from transactional_api.accounts.oidc_config import OidcProvider, check_unique
 from transactional_api.core.db_options import DbOptions
 from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
+from transactional_api.recommendations.variants import DEFAULT_VARIANTS, Plan
 from transactional_api.risk.limits import RiskLimits
 
 
@@ -229,6 +230,24 @@ class Settings(BaseSettings):
     reach_consumer_overlap_rows: int = Field(
         1000, ge=0, description="Outbox rows the reach consumer re-reads behind its cursor "
         "on PostgreSQL (re-reads send nothing twice)")
+    # --- serving recommendations (transactional_api/recommendations) ---
+    reco_experiment_salt: str = Field(
+        "reco-1", min_length=1, max_length=64, description="Salt of the A/B assignment; a "
+        "new salt reshuffles every user between the variants")
+    reco_variants: dict[str, Plan] = Field(
+        default_factory=lambda: dict(DEFAULT_VARIANTS), min_length=1, description="JSON: "
+        "variant name -> placement -> lists tried in order (recommendations/variants.py)")
+    reco_catalogue_refresh_seconds: float = Field(
+        5.0, ge=0, description="How stale the in-process set of listed, in-stock products "
+        "may be (0: read on every request)")
+    reco_user_cache_seconds: float = Field(
+        30.0, ge=0, description="How long a user's just-bought products and region are reused")
+    reco_bought_window_days: int = Field(
+        30, ge=0, le=3650, description="Products ordered this recently are not recommended")
+    reco_recent_items: int = Field(20, ge=1, le=100,
+                                   description="Recent products kept per session")
+    reco_recent_ttl_seconds: int = Field(
+        1800, ge=60, description="A session's recent products are forgotten after this idle")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
 

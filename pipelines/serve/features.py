@@ -15,6 +15,7 @@ import redis
 
 from pipelines.ml.recommender_model import load_model, model_path
 from pipelines.resources import RedisResource, WarehouseResource
+from pipelines.serve import bundle_tags
 from transactional_api.recommendations import keys
 from transactional_api.risk import keys as risk_keys
 from transactional_api.tags import keys as tag_keys
@@ -72,13 +73,34 @@ def publish(
     hashes: dict[str, dict[str, str]],
     meta: dict[str, str],
     sets: dict[str, set[str]] | None = None,
+    *,
+    attempts: int = bundle_tags.ATTEMPTS,
 ) -> dict[str, int]:
-    """Replace every published feature atomically; return counts written and deleted."""
-    sets = sets or {}
+    """Replace every published feature atomically; return counts written and deleted.
+    The automatic tags the recommendation bundle owns (bundle_tags) are kept as they are:
+    a bundle publish between our read of them and our EXEC makes us read again."""
+    for attempt in range(attempts):
+        with client.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(*bundle_tags.watched_keys())
+                kept, kept_sets = bundle_tags.kept_bundle_tags(client, pipe)
+                pipe.multi()
+                return _replace(client, pipe, strings, hashes, meta, sets or {}, kept,
+                                kept_sets)
+            except redis.WatchError:
+                if attempt == attempts - 1:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _replace(client, pipe, strings, hashes, meta, sets, kept, kept_sets) -> dict[str, int]:
     existing = {k for pattern in OWNED_PATTERNS for k in client.scan_iter(match=pattern)}
     existing = {k.decode() if isinstance(k, bytes) else k for k in existing}
-    stale = existing - strings.keys() - hashes.keys() - sets.keys()
-    pipe = client.pipeline(transaction=True)
+    written = len(hashes)
+    hashes = {**{k: {} for k in kept}, **hashes}
+    for key, fields in kept.items():
+        hashes[key] = {**hashes[key], **fields}
+    stale = existing - strings.keys() - hashes.keys() - sets.keys() - kept_sets
     if stale:
         pipe.delete(*sorted(stale))
     for key, value in strings.items():
@@ -92,7 +114,7 @@ def publish(
         if mapping:
             pipe.hset(key, mapping=mapping)
     pipe.execute()
-    return {"strings": len(strings), "hashes": len(hashes), "sets": len(sets),
+    return {"strings": len(strings), "hashes": written, "sets": len(sets),
             "deleted": len(stale)}
 
 

@@ -18,7 +18,7 @@ from transactional_api.reach.triggers import run_audience_campaigns
     group_name="serve",
     # redis: audiences read the published tags (and --skip-features leaves it out)
     kinds={"sqlite", "redis"},
-    deps=["published_features"],
+    deps=["published_features", "recommendation_bundle"],  # the bundle publishes high_intent
     description="Audience reach campaigns run against the audiences as of the published "
     "automatic tags (each user messaged once per entry into the audience).",
 )

@@ -32,7 +32,8 @@ def copy_atomically(source: Path, target: Path) -> None:
 @dg.asset(
     group_name="serve",
     kinds={"duckdb"},
-    deps=list(flywheel_dbt_assets.keys),
+    # after the assets that write the warehouse, so the copy holds what they wrote
+    deps=[*flywheel_dbt_assets.keys, dg.AssetKey("reco_offline_evaluation")],
     description="Read-only copy of the warehouse (Settings.published_warehouse_path).",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

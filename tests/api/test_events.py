@@ -8,7 +8,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from tests.conftest import create_product, register
+from tests.conftest import create_product, make_settings, register, run_api
 from transactional_api.events import lake, relay
 from transactional_api.events.contract import BEHAVIOUR_EVENTS
 from transactional_api.events.models import OutboxEvent
@@ -90,8 +90,20 @@ def test_relay_lands_and_streams_every_event_once(api, redis_server):
     assert folders == {"page_view", "search"}
 
 
-def test_crash_after_landing_republishes_and_loses_nothing(api, admin):
-    sku = create_product(admin)["skus"][0]["id"]
+@pytest.fixture
+def quiet_api(tmp_path, redis_server):
+    """No background writers to the outbox: the members consumer and reach would add their
+    own events (a sign-in reward, say) whenever a slow request lets their timer fire."""
+    yield from run_api(make_settings(tmp_path / "var", redis_server.url,
+                                     reach_interval_seconds=0,
+                                     members_consumer_interval_seconds=0,
+                                     members_housekeeping_interval_seconds=0))
+
+
+def test_crash_after_landing_republishes_and_loses_nothing(quiet_api):
+    api = quiet_api
+    with api.client(api.admin_token()) as admin:
+        sku = create_product(admin)["skus"][0]["id"]
     _relay(api)  # the catalog's own events (product listed, stock received) land first
     setup = {e["event_id"] for e in _landed(api)}
     with api.client(register(api, "crash@example.com")) as c:

@@ -38,6 +38,7 @@ from transactional_api.members.models import MemberAccount
 from transactional_api.orders.models import Order
 from transactional_api.reach import triggers as reach_triggers
 from transactional_api.reach.models import Campaign, ReachMessage
+from transactional_api.recommendations import keys as reco_keys
 from transactional_api.simulator.client import ApiClient
 from transactional_api.simulator.promotions import (
     CAMPAIGN,
@@ -46,6 +47,7 @@ from transactional_api.simulator.promotions import (
 )
 from transactional_api.simulator.reach import create_demo_campaigns
 from transactional_api.simulator.run import ensure_catalog, simulate
+from transactional_api.tags import keys as tag_keys
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -248,7 +250,18 @@ def test_automatic_tags_in_the_mart_are_the_ones_the_api_serves(month):
         mart.setdefault(user_id, {})[tag] = value
     assert mart, "the month tagged nobody"
     assert any("rfm_segment" in tags for tags in mart.values())
-    assert _served_automatic_tags(month) == mart
+    served = _served_automatic_tags(month)
+    # high_intent comes from the recommendation bundle (the intent model), not the mart:
+    # its carriers are exactly the bundle's high-potential users
+    bundle_tagged = {u for u, tags in served.items() if set(tags) & set(tag_keys.BUNDLE_TAGS)}
+    client = redis.Redis.from_url(month.settings.redis_url, decode_responses=True)
+    version = client.get(reco_keys.RECO_CURRENT)
+    assert version, "the month's pipeline published no recommendation bundle"
+    assert bundle_tagged == client.smembers(reco_keys.intent_high_potential(version))
+    client.close()
+    warehouse_tags = {u: {t: v for t, v in tags.items() if t not in tag_keys.BUNDLE_TAGS}
+                      for u, tags in served.items()}
+    assert {u: t for u, t in warehouse_tags.items() if t} == mart
     # the member level tag is each member's level in the shop's own books
     assert {u: tags["member_level"] for u, tags in mart.items() if "member_level" in tags} \
         == _oltp_levels(month)

@@ -10,8 +10,6 @@ from pipelines.warehouse.engine import spark_missing
 from tests.dbt import shop_story as story
 from tests.members.test_activity_marts import SELECT, _events
 from tests.warehouse import engines
-from transactional_api.config import Settings
-from transactional_api.events.lake import land
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,17 +19,7 @@ MARTS = ("fct_member_activity_daily", "fct_tag_assignments_daily")
 
 
 def test_duckdb_and_spark_build_the_same_activity_marts(tmp_path):
-    built = {}
-    for engine in ("duckdb", "spark"):
-        var = tmp_path / engine
-        settings = Settings(var_dir=var, warehouse=engine,
-                            database_url=f"sqlite:///{var / 'oltp.sqlite3'}")
-        var.mkdir()
-        story.build_oltp(settings.resolved_database_url, with_rows=False)
-        land(settings.resolved_lake_dir, _events())
-        engines.ingest(settings)
-        marts = engines.marts(engines.build(settings, "--select", *SELECT))
-        built[engine] = {k: v for k, v in marts.items() if k in MARTS}
+    built = engines.build_on_both(tmp_path, engines.events_landed(story, _events()), SELECT, MARTS)
     assert set(built["duckdb"]) == set(MARTS)
     assert engines.differences(built["duckdb"], built["spark"]) == {}
     assert len(built["spark"]["fct_member_activity_daily"][1]) == 5

@@ -33,7 +33,9 @@ def test_every_asset_is_present():
     expected = {
         "raw_events", *(f"oltp/{t}" for t in OLTP), *(f"marts/{m}" for m in MARTS),
         "staging/stg_flywheel__events", "intermediate/int_events_sessionized",
-        "recommender_model", "published_features", "published_warehouse",
+        "recommender_model", "recommendation_bundle", "reco_offline_evaluation",
+        "published_features",
+        "published_warehouse",
         "published_hot_searches", "staging/stg_flywheel__stock_movements",
         "staging/stg_flywheel__searches",
     }
@@ -45,7 +47,8 @@ def test_assets_are_grouped_by_folder():
     groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
     assert groups["raw_events"] == groups["oltp/orders"] == "ingest"
     assert groups["marts/fct_orders"] == groups["staging/stg_flywheel__events"] == "transform"
-    assert groups["recommender_model"] == "ml"
+    assert groups["recommender_model"] == groups["recommendation_bundle"] == "ml"
+    assert groups["reco_offline_evaluation"] == "ml"
     assert groups["published_features"] == groups["published_warehouse"] == "serve"
     assert groups["published_hot_searches"] == "serve"
 
@@ -59,6 +62,15 @@ def test_dbt_sources_depend_on_the_ingest_assets():
     assert {p.to_user_string() for p in orders} == {"oltp/orders"}
     model_parents = graph.get(dg.AssetKey("recommender_model")).parent_keys
     assert dg.AssetKey(["marts", "fct_product_interactions"]) in model_parents
+    bundle_parents = graph.get(dg.AssetKey("recommendation_bundle")).parent_keys
+    assert {dg.AssetKey(["marts", m]) for m in ("fct_product_interactions", "fct_sessions",
+                                                "fct_order_items")} <= bundle_parents
+    evaluation_parents = graph.get(dg.AssetKey("reco_offline_evaluation")).parent_keys
+    assert {dg.AssetKey(["marts", m]) for m in ("fct_product_interactions",
+                                                "fct_order_items")} <= evaluation_parents
+    # the dashboards read the published copy: it is taken after the evaluation writes
+    copy_parents = graph.get(dg.AssetKey("published_warehouse")).parent_keys
+    assert dg.AssetKey("reco_offline_evaluation") in copy_parents
     hot_parents = graph.get(dg.AssetKey("published_hot_searches")).parent_keys
     assert hot_parents == {dg.AssetKey(["marts", "fct_daily_searches"])}
     for table in ("merchants", "warehouses", "stock_levels"):

@@ -9,8 +9,6 @@ from pipelines.warehouse.engine import spark_missing
 from tests.tags import tags_story as story
 from tests.tags.test_auto_tags_mart import EXPECTED
 from tests.warehouse import engines
-from transactional_api.config import Settings
-from transactional_api.events.lake import land
 
 pytestmark = [
     pytest.mark.slow,
@@ -19,18 +17,9 @@ pytestmark = [
 
 
 def test_duckdb_and_spark_build_the_same_auto_tags(tmp_path):
-    built = {}
-    for engine in ("duckdb", "spark"):
-        var = tmp_path / engine
-        settings = Settings(var_dir=var, warehouse=engine,
-                            database_url=f"sqlite:///{var / 'oltp.sqlite3'}")
-        var.mkdir()
-        story.build_oltp(settings.resolved_database_url)
-        for batch in story.landings():
-            land(settings.resolved_lake_dir, batch)
-        engines.ingest(settings)
-        marts = engines.marts(engines.build(settings, "--select", "+fct_user_auto_tags",
-                                             "--indirect-selection", "cautious"))
-        built[engine] = {"fct_user_auto_tags": marts["fct_user_auto_tags"]}
+    built = engines.build_on_both(
+        tmp_path, engines.story_landed(story), ["+fct_user_auto_tags", *engines.CAUTIOUS],
+        ("fct_user_auto_tags",))
+    assert set(built["duckdb"]) == {"fct_user_auto_tags"}
     assert engines.differences(built["duckdb"], built["spark"]) == {}
     assert len(built["spark"]["fct_user_auto_tags"][1]) == len(EXPECTED)

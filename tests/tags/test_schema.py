@@ -1,5 +1,5 @@
-"""Migration 0018 and the tags' models agree, on SQLite and PostgreSQL; the built-in
-automatic tags are defined and active after it."""
+"""Migrations 0018 and 0028 and the tags' models agree, on SQLite and PostgreSQL; the built-in
+automatic tags are defined and active after them."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ TABLES = {"tag_definitions", "user_tags", "audiences"}
 def _builtin_tags_active(conn) -> None:
     seeded = dict(conn.execute(text(
         "SELECT name, status FROM tag_definitions WHERE kind = 'automatic'")).all())
-    assert seeded == dict.fromkeys(["dormant_90d", "frequent_returner", "high_potential",
-                                    "member_level", "price_sensitive", "rfm_segment"],
+    assert seeded == dict.fromkeys(["dormant_90d", "frequent_returner", "high_intent",
+                                    "high_potential", "member_level", "price_sensitive",
+                                    "rfm_segment"],
                                    "active")
 
 

@@ -111,5 +111,6 @@ def test_operators_only(api):
 def test_built_in_automatic_tags_are_defined_and_active(admin):
     got = {t["name"]: t["status"] for t in admin.get("/v1/admin/tags?kind=automatic").json()[
         "items"]}
-    assert got == dict.fromkeys(["dormant_90d", "frequent_returner", "high_potential",
-                                 "member_level", "price_sensitive", "rfm_segment"], "active")
+    assert got == dict.fromkeys(["dormant_90d", "frequent_returner", "high_intent",
+                                 "high_potential", "member_level", "price_sensitive",
+                                 "rfm_segment"], "active")

@@ -20,6 +20,7 @@ from pipelines.warehouse.engine import dbt_env, dbt_executable, spark_dir
 from pipelines.warehouse.oltp_parquet import write_snapshot_parquet
 from pipelines.warehouse.spark_tables import import_marts
 from transactional_api.config import Settings
+from transactional_api.events.lake import land
 
 DBT_TIMEOUT_SECONDS = 1200
 
@@ -115,3 +116,42 @@ def differences(left: dict, right: dict) -> dict[str, str]:
             if bad:
                 diffs[name] = f"{len(bad)} values differ, first {bad[:3]}"
     return diffs
+
+
+# dbt tests only of the selected models (not of their parents)
+CAUTIOUS = ("--indirect-selection", "cautious")
+
+
+def build_on_both(tmp_path: Path, prepare, select: list[str] | tuple[str, ...],
+                  keep: set[str] | tuple[str, ...]) -> dict[str, dict]:
+    """The same story built on DuckDB and on Spark, each on its own var dir: prepare(settings)
+    writes the OLTP and lands the events; returns {engine: {mart: (columns, rows)}} for the
+    marts in keep."""
+    built = {}
+    for engine in ("duckdb", "spark"):
+        var = tmp_path / engine
+        settings = Settings(var_dir=var, warehouse=engine,
+                            database_url=f"sqlite:///{var / 'oltp.sqlite3'}")
+        var.mkdir()
+        prepare(settings)
+        ingest(settings)
+        got = marts(build(settings, "--select", *select))
+        built[engine] = {k: v for k, v in got.items() if k in keep}
+    return built
+
+
+def story_landed(story):
+    """prepare() for build_on_both from a story module with build_oltp and landings."""
+    def prepare(settings: Settings) -> None:
+        story.build_oltp(settings.resolved_database_url)
+        for batch in story.landings():
+            land(settings.resolved_lake_dir, batch)
+    return prepare
+
+
+def events_landed(story, events: list) -> object:
+    """prepare() for build_on_both: the story's OLTP without rows, then these events."""
+    def prepare(settings: Settings) -> None:
+        story.build_oltp(settings.resolved_database_url, with_rows=False)
+        land(settings.resolved_lake_dir, events)
+    return prepare

@@ -381,3 +381,12 @@ def require_stocked_sku(*, session: Session, sku_id: str) -> None:
     if sku.kind in ("bundle", "virtual"):
         raise Unprocessable(f"a {sku.kind} SKU has no stock of its own",
                             code="stock_not_tracked")
+
+
+def listed_skus(*, session: Session) -> list[tuple[str, str, str, str]]:
+    """(product_id, category_id, sku_id, sku kind) of every listed product's SKUs, one
+    query: the products recommendations may show (stock is inventory's to say)."""
+    return [tuple(r) for r in session.execute(
+        select(Product.id, Product.category_id, Sku.id, Sku.kind)
+        .join(Sku, Sku.product_id == Product.id)
+        .where(Product.status == lifecycle.LISTED))]

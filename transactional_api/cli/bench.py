@@ -26,6 +26,7 @@ import httpx
 from transactional_api.cli.bench_checkout import add_bench_checkout
 from transactional_api.cli.bench_pipeline import add_bench_pipeline
 from transactional_api.cli.bench_pricing import add_bench_pricing
+from transactional_api.cli.bench_reco import add_bench_reco
 from transactional_api.cli.bench_risk import add_bench_risk
 from transactional_api.cli.bench_search import add_bench_search
 from transactional_api.cli.bench_server import bench_api
@@ -216,3 +217,4 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     add_bench_risk(bsub)
     add_bench_pipeline(bsub)
     add_bench_pricing(bsub)
+    add_bench_reco(bsub)

@@ -28,6 +28,7 @@ class BenchApi:
     url: str
     admin_token: str
     var: Path | None = None  # the fresh var dir this bench started the API on
+    redis_url: str | None = None  # the API's Redis, when this bench started it
 
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60,
@@ -77,7 +78,7 @@ def bench_api(url: str | None, *, env: dict[str, str] | None = None,
         wait_http(f"{url}/healthz", timeout=60, proc=api.proc)
         token = httpx.post(f"{url}/v1/auth/login", json=ADMIN, timeout=60
                            ).raise_for_status().json()["token"]
-        yield BenchApi(url, token, var)
+        yield BenchApi(url, token, var, redis.url)
     finally:
         sup.stop_all()
         redis.stop()

@@ -155,10 +155,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
                            clock=begin - timedelta(hours=1))
             offers = create_demo_promotions(client, token, begin, client.all_products())
 
-        _step(f"simulating {args.shoppers} shoppers over {args.days} days (seed {args.seed})")
-        sim = simulate(api_url, args.shoppers, args.days, args.seed,
+        # The last simulated day runs after the pipelines have learned from the ones before:
+        # its shoppers are served the published recommendations and react to them.
+        learned_days = 1 if args.days > 1 else 0
+        now = datetime.now(UTC)
+        first = args.days - learned_days
+        _step(f"simulating {args.shoppers} shoppers over {first} days (seed {args.seed})")
+        sim = simulate(api_url, args.shoppers, first, args.seed,
                        admin_email=admin_email, admin_password=admin_password,
-                       progress=not args.no_progress, olist=args.olist, offers=offers)
+                       progress=not args.no_progress, olist=args.olist, offers=offers,
+                       now=now - timedelta(days=learned_days))
         print(json.dumps(sim.as_dict()), flush=True)
         from transactional_api.simulator.risk_ring import run_ring
 
@@ -174,6 +180,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if done.returncode != 0:
             print(f"pipelines.run failed with exit code {done.returncode}", file=sys.stderr)
             return done.returncode
+        if learned_days:
+            _step("one more day on what the pipelines learned: the shop serves their "
+                  "recommendations and intent, shoppers see and click them")
+            sim = simulate(api_url, args.shoppers, learned_days, args.seed + 1,
+                           admin_email=admin_email, admin_password=admin_password,
+                           progress=not args.no_progress, olist=args.olist, offers=offers,
+                           now=now)
+            print(json.dumps(sim.as_dict()), flush=True)
+            print(f"relayed {_drain_until_empty(settings)} more events", flush=True)
+            _step("running the pipelines again (the day's recommendation CTR and GMV)")
+            done = run_module("pipelines.run", env=sup.env, cwd=repo_root())
+            if done.returncode != 0:
+                print(f"pipelines.run failed with exit code {done.returncode}",
+                      file=sys.stderr)
+                return done.returncode
         if args.once:
             _step("summary")
             print(format_summary(demo_summary(settings, redis_url)))

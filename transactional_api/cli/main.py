@@ -14,6 +14,7 @@ from transactional_api.cli.demo import add_demo
 from transactional_api.cli.imports import add_imports
 from transactional_api.cli.members import add_members
 from transactional_api.cli.reach import add_reach
+from transactional_api.cli.reco import add_reco
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_clv(sub)
     add_members(sub)
     add_reach(sub)
+    add_reco(sub)
     return parser
 
 

@@ -36,7 +36,9 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "fct_reach_campaigns", "fct_risk_decisions_daily", "fct_user_risk_scores",
          # promotions and coupons (issue 12)
          "dim_promotions", "dim_coupon_templates", "fct_coupon_templates_daily",
-         "fct_promotion_cost_daily", "fct_promotion_orders", "fct_price_floor_blocks_daily")
+         "fct_promotion_cost_daily", "fct_promotion_orders", "fct_price_floor_blocks_daily",
+         # recommendations (issue 13)
+         "fct_recommendation_performance_daily", "fct_recommendation_ab_daily")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """
@@ -107,7 +109,7 @@ def mart_counts(warehouse: Path) -> dict[str, int | None]:
     return json.loads(done.stdout)
 
 
-def published_features(redis_url: str | None) -> dict[str, int]:
+def published_features(redis_url: str | None) -> dict[str, Any]:
     if not redis_url:
         return {}
     client = redis.Redis.from_url(redis_url)
@@ -127,11 +129,23 @@ def published_features(redis_url: str | None) -> dict[str, int]:
                 counts["user_recos"] += 1
             elif ":tags:user:" in name:
                 counts["user_tags"] += 1
+        counts.update(_bundle(client))
         return counts
     except redis.RedisError as exc:
         return {"error": str(exc)}  # type: ignore[dict-item]
     finally:
         client.close()
+
+
+def _bundle(client: redis.Redis) -> dict[str, Any]:
+    """The recommendation bundle serving now: its version and what it holds."""
+    current = client.get(keys.RECO_CURRENT)
+    if current is None:
+        return {"reco_version": "none"}
+    meta = {k.decode(): v.decode() for k, v in client.hgetall(
+        keys.reco_meta(current.decode())).items()}
+    return {"reco_version": current.decode(), "reco_lists": meta.get("lists", "0"),
+            "reco_high_potential_users": meta.get("high_potential_users", "0")}
 
 
 def demo_summary(settings: Settings, redis_url: str | None) -> dict[str, Any]:

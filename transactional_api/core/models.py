@@ -64,6 +64,7 @@ from transactional_api.pricing.models import (  # noqa: F401 (pricing's tables)
     SkuPromoPrice,
 )
 from transactional_api.reach.models import AudienceEntry, Campaign, ReachCursor, ReachMessage
+from transactional_api.recommendations.models import RecoRule
 from transactional_api.reviews.models import ProductRating, Review
 from transactional_api.risk.models import RiskDecision, RiskReview
 from transactional_api.search.models import (
@@ -93,4 +94,5 @@ __all__ = [
     "Audience", "TagDefinition", "UserTag",
     "AudienceEntry", "Campaign", "ReachCursor", "ReachMessage",
     "RiskDecision", "RiskReview",
+    "RecoRule",
 ]

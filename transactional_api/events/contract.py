@@ -34,6 +34,10 @@ from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
 from transactional_api.events.pricing_events import PRICING_EVENTS
 from transactional_api.events.reach_events import REACH_EVENTS
+from transactional_api.events.recommendation_events import (
+    RecommendationClicked,
+    RecommendationShown,
+)
 from transactional_api.events.review_events import REVIEW_EVENTS
 from transactional_api.events.risk_events import RISK_EVENTS
 from transactional_api.events.tag_events import TAG_EVENTS
@@ -197,7 +201,8 @@ class PaymentRefundDue(Envelope):
 
 BEHAVIOUR_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
-    for m in (PageView, ProductView, Search, AddToCart, RemoveFromCart, CheckoutStarted)
+    for m in (PageView, ProductView, Search, AddToCart, RemoveFromCart, CheckoutStarted,
+              RecommendationShown, RecommendationClicked)
 }
 ORDER_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
@@ -217,7 +222,8 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
 }
 
 BehaviourEvent = Annotated[
-    PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted,
+    PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted
+    | RecommendationShown | RecommendationClicked,
     Field(discriminator="event_type"),
 ]
 AnyEvent = Annotated[Union[tuple(ALL_EVENTS.values())], Field(discriminator="event_type")]  # noqa: UP007

@@ -6,6 +6,7 @@ from transactional_api.core import ratelimit
 from transactional_api.core.deps import Caller, Db, OptionalCaller, RedisDep, SettingsDep
 from transactional_api.events import service
 from transactional_api.events.schemas import EventBatchIn, EventBatchOut, RejectedEvent
+from transactional_api.recommendations import recent
 
 router = APIRouter(tags=["events"])
 
@@ -30,6 +31,10 @@ def post_events(body: EventBatchIn, request: Request, db: Db, caller: OptionalCa
             max_lateness_seconds=settings.events_max_lateness_seconds,
             max_future_skew_seconds=settings.events_max_future_skew_seconds,
         )
+    # After the commit; logs and swallows its own errors, so it never fails the ingest.
+    recent.remember_accepted(redis, body.events, (i for i, _ in rejected),
+                             cap=settings.reco_recent_items,
+                             ttl_seconds=settings.reco_recent_ttl_seconds)
     return EventBatchOut(
         accepted=accepted,
         rejected=[RejectedEvent(index=i, errors=errs) for i, errs in rejected],

@@ -19,7 +19,8 @@ from transactional_api.events.outbox import emit
 
 Errors = list[dict[str, Any]]
 CART_EVENTS = frozenset({"add_to_cart", "remove_from_cart"})
-PRODUCT_EVENTS = CART_EVENTS | {"product_view"}
+PRODUCT_EVENTS = CART_EVENTS | {"product_view", "recommendation_shown",
+                                "recommendation_clicked"}
 
 
 def _error(loc: list[str], msg: str, type_: str) -> dict[str, Any]:
@@ -49,7 +50,8 @@ def _catalog_errors(event: Any, known: dict[str, set[str]]) -> Errors:
     if payload.product_id not in known:
         errors.append(_error(["payload", "product_id"], "no such product in the catalog",
                              "unknown_product"))
-    elif payload.sku_id is not None and payload.sku_id not in known[payload.product_id]:
+    elif getattr(payload, "sku_id", None) is not None and payload.sku_id not in known[
+            payload.product_id]:
         errors.append(_error(["payload", "sku_id"], "no such SKU of this product",
                              "unknown_sku"))
     # The contract allows more (it describes the warehouse); no cart line holds more.
@@ -84,7 +86,7 @@ def ingest_behaviour(
     mentioned = [e.payload for _, e in parsed if e.event_type in PRODUCT_EVENTS]
     known = catalog.product_skus(
         session=session, product_ids=sorted({p.product_id for p in mentioned}),
-        sku_ids=sorted({p.sku_id for p in mentioned if p.sku_id is not None}))
+        sku_ids=sorted({p.sku_id for p in mentioned if getattr(p, "sku_id", None) is not None}))
     valid = []
     for i, event in parsed:
         errors = _window_errors(event, earliest, latest) + _catalog_errors(event, known)

@@ -269,3 +269,12 @@ def units_by_location(*, session: Session, sku_ids: list[str]) -> dict[str, dict
     for lv in levels(session=session, sku_ids=sku_ids):
         out[lv.sku_id][lv.warehouse_id] = lv.on_hand - lv.reserved
     return dict(out)
+
+
+def plain_skus_in_stock(*, session: Session) -> set[str]:
+    """SKUs with sellable units over active locations, one query over the levels (bundles
+    and pre-sales need ``sellable``): what recommendations may show."""
+    return set(session.scalars(
+        select(StockLevel.sku_id).join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
+        .where(Warehouse.active.is_(True)).group_by(StockLevel.sku_id)
+        .having(func.sum(StockLevel.on_hand - StockLevel.reserved) > 0)))

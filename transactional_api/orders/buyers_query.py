@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transactional_api.orders.models import Order
+from transactional_api.orders.models import Order, OrderItem
+from transactional_api.orders.state import CANCELLED
 
 
 def paid_order_counts(*, session: Session, user_ids: list[str]) -> dict[str, int]:
@@ -29,3 +30,12 @@ def placed_since(*, session: Session, user_ids: list[str], since) -> set[str]:
         return set()
     return set(session.scalars(select(Order.user_id).where(
         Order.user_id.in_(user_ids), Order.created_at >= since).distinct()))
+
+
+def products_bought_since(*, session: Session, user_id: str, since) -> set[str]:
+    """Product ids in the user's orders placed at or after since, cancelled ones aside
+    (recommendations do not offer again what was just bought)."""
+    return set(session.scalars(
+        select(OrderItem.product_id).join(Order, Order.id == OrderItem.order_id)
+        .where(Order.user_id == user_id, Order.created_at >= since,
+               Order.status != CANCELLED).distinct()))

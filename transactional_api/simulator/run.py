@@ -24,6 +24,7 @@ from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
 from transactional_api.simulator.promotions import DemoOffers, SimPromotions
 from transactional_api.simulator.reach import SimReach
+from transactional_api.simulator.recommendations import SimRecommendations
 from transactional_api.simulator.shoppers import Plan, PlannedProduct, plan_simulation
 from transactional_api.simulator.showcase import load_showcase
 from transactional_api.simulator.visits import TrackedOrder, VisitRunner
@@ -72,6 +73,9 @@ class SimulationSummary:
     new_user_coupons: int = 0
     codes_redeemed: int = 0
     best_coupon_asks: int = 0
+    recommendations_shown: int = 0  # recommended items seen (recommendation_shown events)
+    recommendation_clicks: int = 0
+    recommendation_cart_adds: int = 0  # clicked items then put in the cart
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,7 +157,8 @@ def simulate(
         members = SimMembers(client, admin_token, seed)
         promos = SimPromotions(client, seed, offers)
         runner = VisitRunner(client, random.Random(f"events:{seed}"), members=members,
-                             promotions=promos)
+                             promotions=promos,
+                             recommendations=SimRecommendations(client, seed, catalog))
         fulfilment = Operations(client, admin_token, seed,
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
@@ -191,6 +196,9 @@ def simulate(
             new_user_coupons=promos.counters.new_user_claims,
             codes_redeemed=promos.counters.codes_redeemed,
             best_coupon_asks=promos.counters.best_asked,
+            recommendations_shown=runner.recommendations.counters.shown,
+            recommendation_clicks=runner.recommendations.counters.clicked,
+            recommendation_cart_adds=runner.recommendations.counters.added,
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from transactional_api.simulator.client import ApiClient, ApiError, iso
 from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.promotions import SimPromotions
+from transactional_api.simulator.recommendations import SimRecommendations
 from transactional_api.simulator.shoppers import (
     Shopper,
     Step,
@@ -81,14 +82,14 @@ class VisitRunner:
     states: dict[int, ShopperState] = field(default_factory=dict)
     members: SimMembers | None = None  # code sign-ins, shares, points (with an operator)
     promotions: SimPromotions | None = None  # coupon claims, codes, best-coupon asks
+    recommendations: SimRecommendations | None = None  # lists seen, clicked, carted
 
     # --- events --------------------------------------------------------------------
     def _flush(self, buffer: list[dict[str, Any]], token: str | None, clock: datetime) -> None:
         while buffer:
             batch, buffer[:] = buffer[: self.batch_size], buffer[self.batch_size:]
-            body = self.client.post(
-                "/v1/events", json={"events": batch}, token=token, clock=clock
-            )
+            body = self.client.post("/v1/events", json={"events": batch}, token=token,
+                                    clock=clock)
             self.counters.events_sent += len(batch)
             self.counters.events_accepted += int(body.get("accepted", 0))
             rejected = body.get("rejected") or []
@@ -154,6 +155,8 @@ class VisitRunner:
         buffer: list[dict[str, Any]] = []
         order: TrackedOrder | None = None
         buying = True
+        viewed: list[str] = []  # this visit's product views, for the session-aware lists
+        reco = self.recommendations
         self.counters.visits += 1
         for step in visit.steps:
             kind = step.kind
@@ -168,6 +171,9 @@ class VisitRunner:
             elif kind == "page_view":
                 buffer.append(self._event(visit, shopper, step, "page_view",
                                           {"page": step.arg("page")}))
+                if reco and step.arg("page") == "/":
+                    reco.show(self, "home", visit=visit, shopper=shopper, step=step,
+                              state=state, buffer=buffer)
             elif kind == "search":
                 # the shop's own search: the server records the search_performed event
                 self.client.get("/v1/search", params={"q": step.arg("query"), "limit": 20},
@@ -181,6 +187,10 @@ class VisitRunner:
                 if step.arg("sku_id"):
                     payload["sku_id"] = step.arg("sku_id")
                 buffer.append(self._event(visit, shopper, step, "product_view", payload))
+                viewed.append(pid)
+                if reco:
+                    reco.show(self, "product", visit=visit, shopper=shopper, step=step,
+                              state=state, buffer=buffer, product_id=pid, recent=viewed)
                 if self.members:
                     self.members.maybe_share(shopper, pid, state.token, step.at)
             elif kind == "add_to_cart":
@@ -198,6 +208,9 @@ class VisitRunner:
                 except ApiError as exc:
                     self._skip(step, exc)
             elif kind == "checkout_started":
+                if reco:  # the cart page's list, seen just before checking out
+                    reco.show(self, "cart", visit=visit, shopper=shopper, step=step, state=state,
+                              buffer=buffer, recent=viewed, offset_seconds=-3)
                 cart = self._cart_call("GET", "/v1/cart", state, step)
                 items = cart.get("items") or []
                 buying = bool(items)
@@ -357,8 +370,7 @@ class VisitRunner:
                 json={"channel": channel, **({"sandbox_outcome": outcome}
                                              if channel in ("sandbox", "bank_transfer")
                                              else {})},
-                headers={"Idempotency-Key": step.arg("idempotency_key")},
-            )
+                headers={"Idempotency-Key": step.arg("idempotency_key")})
             if channel == "card":
                 self._card_page(payment, outcome, step)
         except ApiError as exc:

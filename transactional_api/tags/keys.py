@@ -21,3 +21,10 @@ def tag_members(tag: str) -> str:
 def size_cache(audience_id: str, version: int) -> str:
     """An audience's last computed size (JSON), for a short while; not a feature."""
     return f"flywheel:tags:v1:audience-size:{audience_id}:{version}"
+
+
+# Automatic tags published with the recommendation bundle (pipelines/serve/bundle_tags.py)
+# rather than from the warehouse's fct_user_auto_tags: published_features keeps their
+# fields in the per-user hashes and their member sets.
+HIGH_INTENT = "high_intent"
+BUNDLE_TAGS = (HIGH_INTENT,)

@@ -1,0 +1,1 @@
+"""Offline evaluation of the recommenders on the platform's own warehouse (time-based split)."""
