@@ -38,13 +38,19 @@ from transactional_api.core.middleware import RequestContextMiddleware
 from transactional_api.core.redis_server import ensure_embedded_redis
 from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
+from transactional_api.flash_sales import jobs as flash_jobs
+from transactional_api.flash_sales.admin_router import router as flash_admin_router
+from transactional_api.flash_sales.router import router as flash_router
 from transactional_api.fulfillment import carriers as fulfilment_carriers
 from transactional_api.fulfillment import jobs as fulfilment_jobs
 from transactional_api.fulfillment.invoice_router import router as invoice_router
 from transactional_api.fulfillment.router import router as fulfilment_router
+from transactional_api.group_buys import jobs as group_buy_jobs
+from transactional_api.group_buys.router import router as group_buy_router
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
+from transactional_api.landing.router import router as landing_router
 from transactional_api.marketing.router import router as marketing_router
 from transactional_api.members import jobs as member_jobs
 from transactional_api.members.activity_router import router as member_activity_router
@@ -59,8 +65,13 @@ from transactional_api.payments.provider_router import router as payment_provide
 from transactional_api.payments.registry import build_channels
 from transactional_api.payments.router import router as payments_router
 from transactional_api.payments.secret import webhook_secret
+from transactional_api.points_mall import jobs as points_mall_jobs
+from transactional_api.points_mall.router import router as points_mall_router
 from transactional_api.pricing.admin_router import router as pricing_admin_router
 from transactional_api.pricing.coupon_router import router as coupon_router
+from transactional_api.promoters import jobs as promoter_jobs
+from transactional_api.promoters.admin_router import router as promoter_admin_router
+from transactional_api.promoters.router import router as promoter_router
 from transactional_api.reach import jobs as reach_jobs
 from transactional_api.reach.router import router as reach_router
 from transactional_api.recommendations.placement_router import (
@@ -136,6 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                   read_sessions=app.state.read_sessions)
         jobs += member_jobs.start(settings=settings, sessions=sessions)
         jobs += reach_jobs.start(settings=settings, sessions=sessions)
+        jobs += flash_jobs.start(settings=settings, sessions=sessions, client=client)
+        jobs += group_buy_jobs.start(settings=settings, sessions=sessions)
+        jobs += promoter_jobs.start(settings=settings, sessions=sessions)
+        jobs += points_mall_jobs.start(settings=settings, sessions=sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -185,8 +200,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(risk_router, responses=ERROR_RESPONSES)
     app.include_router(pricing_admin_router, responses=ERROR_RESPONSES)
     app.include_router(coupon_router, responses=ERROR_RESPONSES)
+    app.include_router(group_buy_router, responses=ERROR_RESPONSES)
+    app.include_router(promoter_router, responses=ERROR_RESPONSES)
+    app.include_router(promoter_admin_router, responses=ERROR_RESPONSES)
     app.include_router(reco_placement_router, responses=ERROR_RESPONSES)
     app.include_router(reco_rules_router, responses=ERROR_RESPONSES)
+    app.include_router(flash_router, responses=ERROR_RESPONSES)
+    app.include_router(flash_admin_router, responses=ERROR_RESPONSES)
+    app.include_router(landing_router, responses=ERROR_RESPONSES)
+    app.include_router(points_mall_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, quote_router,
                    fulfilment_router, invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -14,7 +14,8 @@ from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port
 
 
 def start_api_process(
-    var_dir: Path, database_url: str, redis_url: str, **env_overrides: str
+    var_dir: Path, database_url: str, redis_url: str, *, start_timeout: float = 60,
+    **env_overrides: str
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "FLYWHEEL_VAR_DIR": str(var_dir), "FLYWHEEL_DATABASE_URL": database_url,
@@ -31,7 +32,7 @@ def start_api_process(
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + start_timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"API process exited with {proc.returncode}")

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from transactional_api.cli.bench_checkout import add_bench_checkout
+from transactional_api.cli.bench_flash import add_bench_flash
 from transactional_api.cli.bench_pipeline import add_bench_pipeline
 from transactional_api.cli.bench_pricing import add_bench_pricing
 from transactional_api.cli.bench_reco import add_bench_reco
@@ -218,3 +219,4 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     add_bench_pipeline(bsub)
     add_bench_pricing(bsub)
     add_bench_reco(bsub)
+    add_bench_flash(bsub)

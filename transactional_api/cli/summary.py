@@ -38,7 +38,11 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "dim_promotions", "dim_coupon_templates", "fct_coupon_templates_daily",
          "fct_promotion_cost_daily", "fct_promotion_orders", "fct_price_floor_blocks_daily",
          # recommendations (issue 13)
-         "fct_recommendation_performance_daily", "fct_recommendation_ab_daily")
+         "fct_recommendation_performance_daily", "fct_recommendation_ab_daily",
+         # growth plays (issue 14)
+         "fct_flash_sales", "fct_group_buys", "fct_group_buy_fission",
+         "fct_points_mall_redemptions", "fct_promoter_performance",
+         "fct_landing_page_performance", "fct_slot_performance")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

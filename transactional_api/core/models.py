@@ -23,6 +23,10 @@ from transactional_api.catalog.models import (
 )
 from transactional_api.core.db import Base
 from transactional_api.events.models import OutboxEvent
+from transactional_api.flash_sales.models import (  # noqa: F401 (flash sales' tables)
+    FlashReservation,
+    FlashSale,
+)
 from transactional_api.fulfillment.models import (
     CarrierScheduledEvent,
     Invoice,
@@ -39,6 +43,10 @@ from transactional_api.inventory.models import (
     StockReservation,
     Warehouse,
 )
+from transactional_api.landing.models import (  # noqa: F401 (landing's tables)
+    LandingPage,
+    SlotCreative,
+)
 from transactional_api.marketing.models import CampaignCost
 from transactional_api.members.models import (
     GrowthEntry,
@@ -48,6 +56,11 @@ from transactional_api.members.models import (
 )
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
+from transactional_api.points_mall.models import (  # noqa: F401 (points mall's tables)
+    MallCursor,
+    MallItem,
+    MallRedemption,
+)
 from transactional_api.pricing.coupon_models import (  # noqa: F401 (coupons' tables)
     Coupon,
     CouponCode,
@@ -62,6 +75,16 @@ from transactional_api.pricing.models import (  # noqa: F401 (pricing's tables)
     SkuMemberPrice,
     SkuPriceTier,
     SkuPromoPrice,
+)
+from transactional_api.promoters.models import (  # noqa: F401 (promoters' tables)
+    Binding,
+    Commission,
+    CommissionRule,
+    ConsumedEvent,
+    Cursor,
+    LedgerEntry,
+    Promoter,
+    Withdrawal,
 )
 from transactional_api.reach.models import AudienceEntry, Campaign, ReachCursor, ReachMessage
 from transactional_api.recommendations.models import RecoRule

@@ -25,6 +25,8 @@ LIFECYCLE = Literal["draft", "pending_review", "listed", "delisted"]
 STOCK_REASONS = Literal[
     "initial", "receipt", "adjustment", "stocktake", "reserved", "released", "expired",
     "deducted", "returned", "intercepted", "migration",
+    # a flash sale's hold: taken, into an order, back from a lapsed order, left at the end
+    "flash_hold", "flash_release", "flash_return", "flash_end",
 ]
 
 

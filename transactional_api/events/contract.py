@@ -26,13 +26,23 @@ from transactional_api.events.envelope import (  # noqa: F401 (re-exported for c
     Strict,
     UtcDateTime,
 )
+from transactional_api.events.flash_events import FLASH_EVENTS
 from transactional_api.events.fulfilment_events import FULFILMENT_EVENTS
+from transactional_api.events.group_buy_events import GROUP_BUY_EVENTS
 from transactional_api.events.identity_events import IDENTITY_EVENTS
+from transactional_api.events.landing_events import (
+    LANDING_EVENTS,
+    LandingPageView,
+    SlotClick,
+    SlotImpression,
+)
 from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
+from transactional_api.events.points_mall_events import POINTS_MALL_EVENTS
 from transactional_api.events.pricing_events import PRICING_EVENTS
+from transactional_api.events.promoter_events import PROMOTER_EVENTS
 from transactional_api.events.reach_events import REACH_EVENTS
 from transactional_api.events.recommendation_events import (
     RecommendationClicked,
@@ -202,7 +212,8 @@ class PaymentRefundDue(Envelope):
 BEHAVIOUR_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
     for m in (PageView, ProductView, Search, AddToCart, RemoveFromCart, CheckoutStarted,
-              RecommendationShown, RecommendationClicked)
+              RecommendationShown, RecommendationClicked,
+              LandingPageView, SlotImpression, SlotClick)
 }
 ORDER_EVENTS: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].default: m
@@ -219,11 +230,17 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **REACH_EVENTS,
     **RISK_EVENTS,
     **PRICING_EVENTS,
+    **FLASH_EVENTS,
+    **PROMOTER_EVENTS,
+    **POINTS_MALL_EVENTS,
+    **LANDING_EVENTS,
+    **GROUP_BUY_EVENTS,
 }
 
 BehaviourEvent = Annotated[
     PageView | ProductView | Search | AddToCart | RemoveFromCart | CheckoutStarted
-    | RecommendationShown | RecommendationClicked,
+    | RecommendationShown | RecommendationClicked
+    | LandingPageView | SlotImpression | SlotClick,
     Field(discriminator="event_type"),
 ]
 AnyEvent = Annotated[Union[tuple(ALL_EVENTS.values())], Field(discriminator="event_type")]  # noqa: UP007

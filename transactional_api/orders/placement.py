@@ -320,4 +320,7 @@ def _fingerprint(items, session_id, anonymous_id, context, recipients, shipping_
     if offers is not None and offers != pricing.Offers():
         request["offers"] = [sorted(offers.coupon_ids) if offers.coupon_ids is not None
                              else None, offers.payment_channel]
+        if offers.sale_prices:
+            request["sale_prices"] = sorted((s, o.kind, o.unit_price_cents)
+                                            for s, o in offers.sale_prices)
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()

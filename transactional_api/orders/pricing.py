@@ -20,7 +20,7 @@ from transactional_api.core.errors import Unprocessable
 from transactional_api.events.contract import MAX_CENTS
 from transactional_api.inventory import service as inventory
 from transactional_api.pricing import service as price_engine
-from transactional_api.pricing.engine.model import Outcome
+from transactional_api.pricing.engine.model import Outcome, PriceOffer
 from transactional_api.shipping import service as shipping
 
 
@@ -122,6 +122,8 @@ class Offers:
 
     coupon_ids: frozenset[str] | None = None
     payment_channel: str | None = None
+    # server-side only: prices a play has granted this order (sku -> offer), never a client's
+    sale_prices: tuple[tuple[str, PriceOffer], ...] = ()
 
 
 def quote(*, session: Session, found: dict, lines: dict[str, int], region: str | None,
@@ -137,7 +139,8 @@ def quote(*, session: Session, found: dict, lines: dict[str, int], region: str |
     currency = currencies.pop()
     rate = shipping.tax_rate_bp(session=session, region=region)
     ordered = sorted(lines)
-    inputs = _engine_inputs(session, found, lines, region, currency)
+    inputs = _engine_inputs(session, found, lines, region, currency,
+                            dict(offers.sale_prices))
     outcome = price_engine.quote(
         session, user_id=user_id, now=clock.now(), redis=redis, lines=inputs.lines,
         shipping_fee=inputs.fee, payment_channel=offers.payment_channel,
@@ -197,7 +200,8 @@ class EngineInputs:
 
 
 def _engine_inputs(session: Session, found: dict, lines: dict[str, int], region: str | None,
-                   currency: str) -> EngineInputs:
+                   currency: str, sale_prices: dict[str, PriceOffer] | None = None
+                   ) -> EngineInputs:
     ordered = sorted(lines)
     weights = {s: _weight(found[s].sku) for s in ordered}
     merchant_weight: dict[str, int] = defaultdict(int)
@@ -215,7 +219,8 @@ def _engine_inputs(session: Session, found: dict, lines: dict[str, int], region:
             sku_id=s, product_id=found[s].product.id,
             merchant_id=found[s].product.merchant_id, quantity=lines[s],
             list_price_cents=found[s].sku.price_cents, currency=currency,
-            shippable=found[s].kind != "virtual") for s in ordered],
+            shippable=found[s].kind != "virtual",
+            sale_price=(sale_prices or {}).get(s)) for s in ordered],
         weights=weights, rule=rule, fee=fee if rule is not None else None)
 
 

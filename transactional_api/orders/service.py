@@ -37,6 +37,24 @@ def get_order(*, session: Session, order_id: str, user_id: str | None, lock: boo
     return order
 
 
+def statuses(*, session: Session, order_ids: list[str]) -> dict[str, str]:
+    """order id -> its customer-facing status (unknown ids are absent)."""
+    if not order_ids:
+        return {}
+    return dict(session.execute(select(Order.id, Order.status)
+                                .where(Order.id.in_(sorted(set(order_ids))))).all())
+
+
+def by_idempotency_keys(*, session: Session, keys: list[str]) -> dict[str, list[str]]:
+    """idempotency key -> the ids of the orders placed under it (any user's)."""
+    out: dict[str, list[str]] = {}
+    for chunk in range(0, len(keys), 500):
+        for key, order_id in session.execute(select(Order.idempotency_key, Order.id).where(
+                Order.idempotency_key.in_(keys[chunk:chunk + 500]))):
+            out.setdefault(key, []).append(order_id)
+    return out
+
+
 def list_orders(
     *, session: Session, user_id: str, limit: int, offset: int
 ) -> tuple[list[Order], int]:
@@ -74,7 +92,9 @@ def mark_paid(*, session: Session, order_id: str, payment_id: str, amount_cents:
                                               order.points_discount_cents or 0},
           occurred_at=paid_at)
     for sub in order.sub_orders:
-        suborders.advance(session, order, sub, state.ALLOCATED, at=paid_at)
+        # a pause holds goods, not money: a held sub-order (a group buy's seat) takes its
+        # payment and stays paused until resumed
+        suborders.advance(session, order, sub, state.ALLOCATED, at=paid_at, ignore_pause=True)
     units: dict[str, int] = {}
     for i in order.items:
         units[i.product_id] = units.get(i.product_id, 0) + i.quantity

@@ -28,7 +28,13 @@ from transactional_api.config import Settings, get_settings
 from transactional_api.core.errors import DomainError, Unprocessable
 from transactional_api.members.standing import standings
 from transactional_api.pricing import coupons, prices
-from transactional_api.pricing.engine.model import Line, Request, Scope, ShippingFee
+from transactional_api.pricing.engine.model import (
+    Line,
+    PriceOffer,
+    Request,
+    Scope,
+    ShippingFee,
+)
 from transactional_api.pricing.engine.model import Promotion as EnginePromotion
 from transactional_api.pricing.floors import floors_for
 from transactional_api.pricing.models import PricingState, Promotion, PromotionRedemption
@@ -45,6 +51,8 @@ class LineIn:
     list_price_cents: int
     currency: str
     shippable: bool = True
+    # a price won through a play (flash reservation, group seat, mall item); server-set
+    sale_price: PriceOffer | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +206,8 @@ def build_request(session: Session, *, user_id: str | None, lines: list[LineIn],
              quantity=ln.quantity, list_price_cents=ln.list_price_cents,
              category_ids=facts.get(ln.product_id, (frozenset(), None))[0],
              brand_id=facts.get(ln.product_id, (frozenset(), None))[1],
-             offers=offers.get(ln.sku_id, ()), floor_cents=floors.get(ln.sku_id),
+             offers=offers.get(ln.sku_id, ()) + ((ln.sale_price,) if ln.sale_price else ()),
+             floor_cents=floors.get(ln.sku_id),
              shippable=ln.shippable)
         for ln in lines)
 

@@ -42,6 +42,12 @@ def _above_floor(session: Session, sku_id: str, prices: list[int]) -> None:
                             details={"floor_cents": floor.floor_cents, "prices": under})
 
 
+def ensure_above_floor(session: Session, *, sku_id: str, prices: list[int]) -> None:
+    """422 under_price_floor when a price a play grants (group, flash, mall) is under the
+    SKU's floor: the same check as this module's own price sources."""
+    _above_floor(session, sku_id, prices)
+
+
 def set_tiers(session: Session, *, sku_id: str, tiers: list[tuple[int, int]]) -> None:
     """tiers: (min_quantity >= 2, unit_price_cents); replaces the SKU's tiers."""
     _sku(session, sku_id)
@@ -85,6 +91,18 @@ def set_promo_prices(session: Session, *, sku_id: str,
     session.flush()
 
 
+def set_flash_price(session: Session, *, sku_id: str, flash_sale_id: str, unit_price_cents: int,
+                    starts_at: datetime, ends_at: datetime) -> None:
+    """The flash sale's slot, shown with the SKU's prices (refused under the floor). It
+    prices nothing by itself: the sale's orders carry it as their line's sale price."""
+    _sku(session, sku_id)
+    _above_floor(session, sku_id, [unit_price_cents])
+    session.execute(delete(SkuFlashPrice).where(SkuFlashPrice.flash_sale_id == flash_sale_id))
+    session.add(SkuFlashPrice(sku_id=sku_id, unit_price_cents=unit_price_cents,
+                              starts_at=starts_at, ends_at=ends_at, flash_sale_id=flash_sale_id))
+    session.flush()
+
+
 def sku_prices(session: Session, *, sku_id: str) -> dict:
     facts = _sku(session, sku_id)
     floor = session.get(PriceFloor, sku_id)
@@ -112,7 +130,9 @@ def sku_prices(session: Session, *, sku_id: str) -> dict:
 def offers_for(session: Session, *, sku_ids: list[str], level: str | None,
                now: datetime) -> dict[str, tuple[PriceOffer, ...]]:
     """The price offers in force now for these SKUs: every tier, the member price of
-    ``level`` (None: none), and promo and flash prices whose window holds now."""
+    ``level`` (None: none), and promo prices whose window holds now. A flash price is not
+    among them: only a flash reservation's order gets it (LineIn.sale_price), or the
+    sale's pool would be bypassed by a plain checkout."""
     if not sku_ids:
         return {}
     ids = sorted(set(sku_ids))
@@ -127,11 +147,9 @@ def offers_for(session: Session, *, sku_ids: list[str], level: str | None,
                 .where(SkuMemberPrice.sku_id.in_(ids), SkuMemberPrice.level == level)):
             found[sku_id].append(PriceOffer("member", int(price), 1,
                                             f"{level.capitalize()} member price"))
-    for table, kind in ((SkuPromoPrice, "promo"), (SkuFlashPrice, "flash")):
-        label = table.label if table is SkuPromoPrice else table.flash_sale_id
-        for sku_id, price, text in session.execute(
-                select(table.sku_id, table.unit_price_cents, label)
-                .where(table.sku_id.in_(ids), table.starts_at <= now, table.ends_at > now)):
-            found[sku_id].append(PriceOffer(kind, int(price), 1,
-                                            text if kind == "promo" else "Flash sale"))
+    for sku_id, price, text in session.execute(
+            select(SkuPromoPrice.sku_id, SkuPromoPrice.unit_price_cents, SkuPromoPrice.label)
+            .where(SkuPromoPrice.sku_id.in_(ids), SkuPromoPrice.starts_at <= now,
+                   SkuPromoPrice.ends_at > now)):
+        found[sku_id].append(PriceOffer("promo", int(price), 1, text))
     return {s: tuple(v) for s, v in found.items()}

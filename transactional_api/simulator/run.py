@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from transactional_api.simulator.catalog import (
 from transactional_api.simulator.client import ApiClient
 from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
+from transactional_api.simulator.plays import Plays
 from transactional_api.simulator.promotions import DemoOffers, SimPromotions
 from transactional_api.simulator.reach import SimReach
 from transactional_api.simulator.recommendations import SimRecommendations
@@ -76,6 +77,7 @@ class SimulationSummary:
     recommendations_shown: int = 0  # recommended items seen (recommendation_shown events)
     recommendation_clicks: int = 0
     recommendation_cart_adds: int = 0  # clicked items then put in the cart
+    plays: dict[str, Any] = field(default_factory=dict)  # group buys, mall, flash sale, ...
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,7 +165,10 @@ def simulate(
                                 run_tag=f"{seed}-{plan.day_ends[-1]:%Y%m%d%H%M%S}")
         aftercare = Aftercare(client, admin_token, seed)
         reach = SimReach(client, admin_token, seed, runner=runner, catalog=catalog)
-        _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach)
+        plays = Plays(client, admin_token, seed, catalog, runner)
+        plays.setup(plan.day_ends[0] - timedelta(days=1), plan.day_ends[-1])
+        _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach, plays)
+        plays.finish(plan.shoppers)
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
         mismatches = reconcile(client, admin_token, list(plan.day_ends))
         if laggards:
@@ -199,11 +204,13 @@ def simulate(
             recommendations_shown=runner.recommendations.counters.shown,
             recommendation_clicks=runner.recommendations.counters.clicked,
             recommendation_cart_adds=runner.recommendations.counters.added,
+            plays=plays.summary(),
         )
 
 
 def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: Aftercare,
-            shoppers: int, progress: bool, reach: SimReach | None = None) -> None:
+            shoppers: int, progress: bool, reach: SimReach | None = None,
+            plays: Plays | None = None) -> None:
     bar = tqdm(total=shoppers * len(plan.days), unit="visit", disable=not progress,
                desc="simulating")
     try:
@@ -216,6 +223,8 @@ def _replay(plan: Plan, runner: VisitRunner, fulfilment: Operations, aftercare: 
             bar.update(shoppers - len(todays))  # slots where the shopper stayed away
             if reach is not None:  # before the day's operations: its clicks may buy
                 reach.end_of_day(plan.shoppers, day, day_end)
+            if plays is not None:
+                plays.end_of_day(plan.shoppers, day, day_end - timedelta(days=1), day_end)
             day_orders = runner.orders[first_order:]
             wait_for_payments(runner.client, day_orders, timeout=10.0)
             fulfilment.end_of_day(day_orders, day_end)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # --- price sources ---------------------------------------------------------------------
-PriceKind = Literal["list", "tier", "member", "promo", "flash"]
+# flash, group and mall prices reach a line only through the play that won them
+# (a flash reservation, a group seat, a points-mall redemption): LineIn.sale_price
+PriceKind = Literal["list", "tier", "member", "promo", "flash", "group", "mall"]
 
 
 @dataclass(frozen=True)

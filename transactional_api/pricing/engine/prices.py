@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from transactional_api.pricing.engine.model import FloorBlock, Line, PriceKind
 
-_RANK: dict[str, int] = {"list": 0, "tier": 1, "member": 2, "promo": 3, "flash": 4}
+_RANK: dict[str, int] = {"list": 0, "tier": 1, "member": 2, "promo": 3, "flash": 4,
+                         "group": 5, "mall": 6}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Landing pages and resource slots (issue 14)."""

@@ -1,0 +1,1 @@
+"""Points mall: goods and coupons redeemed for points, or points plus cash (issue 14)."""

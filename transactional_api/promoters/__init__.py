@@ -1,0 +1,1 @@
+"""Distribution: promoters, buyer binding, two-level commissions and their ledger, withdrawals."""
