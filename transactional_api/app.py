@@ -40,6 +40,7 @@ from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
 from transactional_api.flash_sales import jobs as flash_jobs
 from transactional_api.flash_sales.admin_router import router as flash_admin_router
+from transactional_api.flash_sales.fast_path import FlashFastPath
 from transactional_api.flash_sales.router import router as flash_router
 from transactional_api.fulfillment import carriers as fulfilment_carriers
 from transactional_api.fulfillment import jobs as fulfilment_jobs
@@ -181,6 +182,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
                        simulated_clock=settings.simulated_clock)
+    if settings.flash_fast_path:  # outermost: a sale's start is nearly all this route
+        app.add_middleware(FlashFastPath)
     for router in (accounts_router, catalog_router, inventory_router, cart_router, orders_router,
                    payments_router, events_router, recommendations_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -263,6 +263,9 @@ class Settings(BaseSettings):
     flash_queue: str = Field(
         "flywheel:flash:queue", min_length=1, max_length=200, description="The Redis Stream "
         "of won reservations the order workers read")
+    flash_fast_path: bool = Field(
+        True, description="Answer the reserve route in front of the framework "
+        "(flash_sales/fast_path.py); off: the documented FastAPI route answers")
     flash_worker_interval_seconds: float = Field(
         0.2, ge=0, description="How often the API's flash order worker reads the queue "
         "(0 = off: run `flywheel flash worker` instead)")

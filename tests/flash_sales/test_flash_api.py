@@ -162,3 +162,44 @@ def test_bad_schedules_are_refused(flash_api):
         with api.client(shopper(api)) as c:
             r = c.post("/v1/admin/flash-sales", json={**base, "flash_price_cents": 1})
             assert r.status_code == 403
+
+
+def test_the_framework_route_answers_as_the_fast_path_does(tmp_path, redis_server):
+    """With flash_fast_path off the documented FastAPI route answers: same outcomes."""
+    from tests.conftest import make_settings, run_api
+
+    settings = make_settings(tmp_path / "var", redis_server.url, flash_fast_path=False,
+                             flash_worker_interval_seconds=0, flash_jobs_interval_seconds=0,
+                             flash_queue=f"test:{uuid.uuid4().hex}")
+    for api in run_api(settings):
+        with api.client(api.admin_token()) as admin:
+            sale = schedule(admin, product(admin)[1], quantity=1, limit=1)
+        a, b = (flash_pass(api, shopper(api), sale["id"]) for _ in range(2))
+        first = reserve(api, sale["id"], a, request_id="x")
+        assert first.status_code == 201
+        again = reserve(api, sale["id"], a, request_id="x")
+        assert (again.status_code, again.json()["token"]) == (200, first.json()["token"])
+        assert code(reserve(api, sale["id"], a)) == "over_limit"
+        assert code(reserve(api, sale["id"], b)) == "sold_out"
+        assert reserve(api, sale["id"], "nope").status_code == 401
+        with api.client() as c:
+            bad = c.post(f"/v1/flash-sales/{sale['id']}/reserve",
+                         headers={"X-Flash-Pass": a}, json={"request_id": ""})
+            assert bad.status_code == 422
+
+
+def test_bad_reserve_bodies_are_422_and_take_nothing(flash_api):
+    api = flash_api
+    with api.client(api.admin_token()) as admin:
+        sale = schedule(admin, product(admin)[1], quantity=1)
+    flash = flash_pass(api, shopper(api), sale["id"])
+    url = f"/v1/flash-sales/{sale['id']}/reserve"
+    with api.client() as c:
+        for body in ([], {"request_id": 5}, {"request_id": "x", "quantity": 0},
+                     {"request_id": "x", "quantity": "2"}, {"request_id": "x", "extra": 1},
+                     {"request_id": "x" * 65}):
+            r = c.post(url, headers={"X-Flash-Pass": flash}, json=body)
+            assert (r.status_code, code(r)) == (422, "validation_error"), body
+        r = c.post(url, headers={"X-Flash-Pass": flash}, content=b"{not json")
+        assert r.status_code == 422
+    assert reserve(api, sale["id"], flash).status_code == 201  # the unit was still there

@@ -14,7 +14,11 @@ database, and the end-of-sale reconciliation (units sold, oversold, duplicate or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -83,8 +87,23 @@ def _watch_orders(api: BenchApi, sale_id: str, started: float, stock: int, out: 
             time.sleep(0.1)
 
 
+def _worker_process(api: BenchApi) -> subprocess.Popen:
+    """`flywheel flash worker` beside the API processes, on the bench's var dir."""
+    env = {**os.environ, "FLYWHEEL_VAR_DIR": str(api.var), "FLYWHEEL_REDIS_URL": api.redis_url}
+    return subprocess.Popen([sys.executable, "-m", "transactional_api.cli.main", "flash",
+                             "worker"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 def run(args: argparse.Namespace) -> dict:
-    with bench_api(args.api, workers=args.workers, env=ENV) as api:
+    separate = args.separate_worker and args.api is None
+    env = {**ENV, "FLYWHEEL_FLASH_WORKER_INTERVAL_SECONDS": "0"} if separate else ENV
+    with bench_api(args.api, workers=args.workers, env=env) as api, \
+            contextlib.ExitStack() as stack:
+        if separate:
+            proc = _worker_process(api)
+            stack.callback(proc.wait, 30)
+            stack.callback(proc.terminate)
         sku = api.product(stock=args.stock + 100, price_cents=1000)["skus"][0]["id"]
         starts = datetime.now(UTC) + timedelta(seconds=args.lead)
         ends = starts + timedelta(hours=1)
@@ -117,6 +136,7 @@ def run(args: argparse.Namespace) -> dict:
         rec = ended["reconciliation"] or {}
     return {
         "shoppers": args.shoppers, "stock": args.stock, "connections": args.connections,
+        "workers": args.workers, "order_worker": "separate" if separate else "in_api",
         "seconds": args.seconds, "client": load["client"],
         "reserve_rps": round(load["rps"], 1), "reserve_p50_ms": load.get("p50"),
         "reserve_p99_ms": load.get("p99"), "statuses": load.get("statuses", {}),
@@ -156,6 +176,9 @@ def add_bench_flash(bsub: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, default=5.0, help="load on the reserve route")
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--workers", type=int, default=2, help="API processes the bench starts")
+    p.add_argument("--separate-worker", action="store_true",
+                   help="make the orders in a `flywheel flash worker` process, not inside "
+                        "the API processes")
     p.add_argument("--lead", type=float, default=3.0, help="seconds from arming to the start")
     p.add_argument("--api", default=None, help="measure a running API (registers shoppers "
                                                "over HTTP)")

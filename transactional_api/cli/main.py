@@ -11,6 +11,7 @@ from transactional_api.cli.bench import add_bench
 from transactional_api.cli.clv import add_clv
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
+from transactional_api.cli.flash import add_flash
 from transactional_api.cli.imports import add_imports
 from transactional_api.cli.members import add_members
 from transactional_api.cli.reach import add_reach
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_members(sub)
     add_reach(sub)
     add_reco(sub)
+    add_flash(sub)
     return parser
 
 
