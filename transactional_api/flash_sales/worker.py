@@ -138,7 +138,9 @@ def _order(s: Session, *, token: str, sale_id: str, user_id: str, qty: int,
         session=s, user_id=user_id, items={sale.sku_id: qty}, session_id=None,
         anonymous_id=None, context=context, idempotency_key=f"flash-{token}",
         payment_timeout_seconds=sale.payment_window_seconds,
-        offers=order_pricing.Offers(sale_prices=((sale.sku_id, offer),)))
+        # a flash price takes no coupon from the wallet (the shopper chose nothing)
+        offers=order_pricing.Offers(coupon_ids=frozenset(),
+                                    sale_prices=((sale.sku_id, offer),)))
     now = clock.now()
     s.add(FlashReservation(token=token, sale_id=sale_id, user_id=user_id, quantity=qty,
                            reserved_at=reserved_at, order_id=order.id, state=ORDERED,

@@ -191,7 +191,8 @@ def _place(session: Session, offer: GroupBuyOffer, group: GroupBuyGroup, user_id
         payment_timeout_seconds=settings.order_payment_timeout_seconds,
         shipping_region=checkout.shipping_region, address_id=checkout.address_id,
         allocation_strategy=load_strategy(settings.allocation_strategy),
-        offers=pricing.Offers(sale_prices=sale), redis=checkout.redis)
+        offers=pricing.Offers(coupon_ids=frozenset(), sale_prices=sale),
+        redis=checkout.redis)
     for sub in list(order.sub_orders):
         if not sub.paused:
             intercept.intercept(session=session, sub_order_id=sub.id, action="pause",
