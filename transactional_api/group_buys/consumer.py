@@ -14,15 +14,13 @@ themselves, so a payment the consumer has not seen yet is never lost at the wind
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from transactional_api.config import Settings
-from transactional_api.core.db import transaction, utcnow
-from transactional_api.events import outbox
+from transactional_api.events import follower
 from transactional_api.group_buys import lifecycle, service
 from transactional_api.group_buys.models import GroupBuyCursor, GroupBuyMember
 
@@ -31,35 +29,12 @@ CURSOR = "outbox"
 EVENT_TYPES = ("order_paid", "order_cancelled")
 
 
-def pending(session: Session) -> bool:
-    position = session.scalar(select(GroupBuyCursor.position)
-                              .where(GroupBuyCursor.name == CURSOR))
-    return outbox.last_id(session=session) > (position or 0)
-
-
 def consume_once(sessions: sessionmaker[Session], settings: Settings, *,
                  batch: int = 200) -> tuple[int, bool]:
     """Apply one batch in one transaction: (events about group members, more waiting)."""
-    with sessions() as s:
-        if not pending(s):
-            return 0, False
-    with transaction(sessions) as s:
-        cursor = s.scalar(select(GroupBuyCursor).where(GroupBuyCursor.name == CURSOR)
-                          .with_for_update())
-        if cursor is None:
-            cursor = GroupBuyCursor(name=CURSOR, position=0, updated_at=utcnow())
-            s.add(cursor)
-            s.flush()
-        overlap = 0 if s.get_bind().dialect.name == "sqlite" else \
-            settings.group_buy_consumer_overlap_rows
-        rows = outbox.read_after(session=s, after_id=max(cursor.position - overlap, 0),
-                                 event_types=EVENT_TYPES, limit=batch + overlap)
-        applied = _apply(s, [r for _, r in rows])
-        more = len(rows) == batch + overlap
-        newest = max((row_id for row_id, _ in rows), default=cursor.position)
-        if not more:
-            newest = max(newest, outbox.last_id(session=s))
-        cursor.position, cursor.updated_at = max(newest, cursor.position), utcnow()
+    applied, more = follower.follow_once(
+        sessions, cursor_model=GroupBuyCursor, name=CURSOR, event_types=EVENT_TYPES,
+        overlap_rows=settings.group_buy_consumer_overlap_rows, apply=_apply, batch=batch)
     if applied:
         log.info("group-buy consumer applied events", extra={"applied": applied})
     return applied, more
@@ -67,13 +42,8 @@ def consume_once(sessions: sessionmaker[Session], settings: Settings, *,
 
 def consume_all(sessions: sessionmaker[Session], settings: Settings, *,
                 budget_seconds: float | None = None, batch: int = 200) -> int:
-    total, started = 0, time.monotonic()
-    while True:
-        applied, more = consume_once(sessions, settings, batch=batch)
-        total += applied
-        if not more or (budget_seconds is not None
-                        and time.monotonic() - started >= budget_seconds):
-            return total
+    return follower.follow_all(lambda: consume_once(sessions, settings, batch=batch),
+                               budget_seconds=budget_seconds)
 
 
 def _apply(s: Session, records: list[dict]) -> int:

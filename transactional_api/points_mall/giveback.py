@@ -26,8 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from transactional_api.config import Settings
-from transactional_api.core.db import transaction, utcnow
-from transactional_api.events import outbox
+from transactional_api.events import follower
 from transactional_api.events import points_mall_events as pe
 from transactional_api.events.outbox import emit
 from transactional_api.members import redemption as member_points
@@ -60,26 +59,10 @@ def _reason(record: dict) -> str | None:
 def consume_once(sessions: sessionmaker[Session], settings: Settings, *,
                  batch: int = 200) -> tuple[int, bool]:
     """One batch in one transaction: (redemptions given back, whether more may wait)."""
-    with sessions() as s:
-        position = s.scalar(select(MallCursor.position).where(MallCursor.name == CURSOR))
-        if outbox.last_id(session=s) <= (position or 0):
-            return 0, False
-    with transaction(sessions) as s:
-        cursor = s.scalar(select(MallCursor).where(MallCursor.name == CURSOR).with_for_update())
-        if cursor is None:
-            cursor = MallCursor(name=CURSOR, position=0, updated_at=utcnow())
-            s.add(cursor)
-            s.flush()
-        overlap = 0 if s.get_bind().dialect.name == "sqlite" else \
-            settings.points_mall_consumer_overlap_rows
-        rows = outbox.read_after(session=s, after_id=max(cursor.position - overlap, 0),
-                                 event_types=EVENT_TYPES, limit=batch + overlap)
-        done = sum(apply(s, record, settings) for _, record in rows)
-        more = len(rows) == batch + overlap
-        newest = max((row_id for row_id, _ in rows), default=cursor.position)
-        if not more:
-            newest = max(newest, outbox.last_id(session=s))
-        cursor.position, cursor.updated_at = max(newest, cursor.position), utcnow()
+    done, more = follower.follow_once(
+        sessions, cursor_model=MallCursor, name=CURSOR, event_types=EVENT_TYPES,
+        overlap_rows=settings.points_mall_consumer_overlap_rows,
+        apply=lambda s, records: sum(apply(s, r, settings) for r in records), batch=batch)
     if done:
         log.info("points mall gave back redemptions", extra={"given_back": done})
     return done, more
@@ -87,12 +70,7 @@ def consume_once(sessions: sessionmaker[Session], settings: Settings, *,
 
 def consume_all(sessions: sessionmaker[Session], settings: Settings, *,
                 batch: int = 200) -> int:
-    total = 0
-    while True:
-        done, more = consume_once(sessions, settings, batch=batch)
-        total += done
-        if not more:
-            return total
+    return follower.follow_all(lambda: consume_once(sessions, settings, batch=batch))
 
 
 def apply(s: Session, record: dict, settings: Settings) -> int:

@@ -9,14 +9,13 @@ PostgreSQL a lower outbox id can commit after a higher one, so each pass re-read
 from __future__ import annotations
 
 import logging
-import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from transactional_api.config import Settings
-from transactional_api.core.db import transaction, utcnow
-from transactional_api.events import outbox
+from transactional_api.core.db import utcnow
+from transactional_api.events import follower
 from transactional_api.promoters import commissions
 from transactional_api.promoters.models import ConsumedEvent, Cursor
 
@@ -28,35 +27,23 @@ EVENT_TYPES = ("order_paid", "refund_succeeded", "order_completed")
 def consume_once(sessions: sessionmaker[Session], settings: Settings, *,
                  batch: int = 200) -> tuple[int, bool]:
     """Apply one batch in one transaction: (events applied, whether more may be waiting)."""
-    with sessions() as s:
-        position = s.scalar(select(Cursor.position).where(Cursor.name == CURSOR)) or 0
-        if outbox.last_id(session=s) <= position:
-            return 0, False
-    with transaction(sessions) as s:
-        cursor = s.scalar(select(Cursor).where(Cursor.name == CURSOR).with_for_update())
-        if cursor is None:
-            cursor = Cursor(name=CURSOR, position=0, updated_at=utcnow())
-            s.add(cursor)
-            s.flush()
-        overlap = 0 if s.get_bind().dialect.name == "sqlite" else \
-            settings.promoters_consumer_overlap_rows
-        rows = outbox.read_after(session=s, after_id=max(cursor.position - overlap, 0),
-                                 event_types=EVENT_TYPES, limit=batch + overlap)
-        ids = [r["event_id"] for _, r in rows]
+
+    def once_each(s: Session, records: list[dict]) -> int:
+        ids = [r["event_id"] for r in records]
         done = set(s.scalars(select(ConsumedEvent.event_id).where(
-            ConsumedEvent.event_id.in_(ids)))) if ids else set()
+            ConsumedEvent.event_id.in_(ids))))
         applied = 0
-        for _, record in rows:
+        for record in records:
             if record["event_id"] in done:
                 continue
             done.add(record["event_id"])
             s.add(ConsumedEvent(event_id=record["event_id"], applied_at=utcnow()))
             applied += apply(s, record, settings)
-        more = len(rows) == batch + overlap
-        newest = max((row_id for row_id, _ in rows), default=cursor.position)
-        if not more:
-            newest = max(newest, outbox.last_id(session=s))
-        cursor.position, cursor.updated_at = max(newest, cursor.position), utcnow()
+        return applied
+
+    applied, more = follower.follow_once(
+        sessions, cursor_model=Cursor, name=CURSOR, event_types=EVENT_TYPES,
+        overlap_rows=settings.promoters_consumer_overlap_rows, apply=once_each, batch=batch)
     if applied:
         log.info("promoters consumer applied events", extra={"applied": applied})
     return applied, more
@@ -73,10 +60,5 @@ def apply(s: Session, record: dict, settings: Settings) -> int:
 
 def consume_all(sessions: sessionmaker[Session], settings: Settings, *,
                 budget_seconds: float | None = None, batch: int = 200) -> int:
-    total, started = 0, time.monotonic()
-    while True:
-        applied, more = consume_once(sessions, settings, batch=batch)
-        total += applied
-        if not more or (budget_seconds is not None
-                        and time.monotonic() - started >= budget_seconds):
-            return total
+    return follower.follow_all(lambda: consume_once(sessions, settings, batch=batch),
+                               budget_seconds=budget_seconds)
