@@ -375,28 +375,9 @@ def product_skus(*, session: Session, product_ids: list[str],
     return found
 
 
-def listed_products(*, session: Session, product_ids: list[str]) -> list[ProductOut]:
-    """The listed ones among product_ids, in the order asked, in a few queries (a landing
-    page's product block)."""
-    if not product_ids:
-        return []
-    found = {p.id: p for p in session.scalars(select(Product).where(
-        Product.id.in_(product_ids), Product.status == lifecycle.LISTED))}
-    return outs(session, [found[i] for i in dict.fromkeys(product_ids) if i in found])
-
-
 def require_stocked_sku(*, session: Session, sku_id: str) -> None:
     """404 for an unknown SKU, 422 for one whose stock is not its own (bundles, virtual)."""
     sku = _sku(session, sku_id)
     if sku.kind in ("bundle", "virtual"):
         raise Unprocessable(f"a {sku.kind} SKU has no stock of its own",
                             code="stock_not_tracked")
-
-
-def listed_skus(*, session: Session) -> list[tuple[str, str, str, str]]:
-    """(product_id, category_id, sku_id, sku kind) of every listed product's SKUs, one
-    query: the products recommendations may show (stock is inventory's to say)."""
-    return [tuple(r) for r in session.execute(
-        select(Product.id, Product.category_id, Sku.id, Sku.kind)
-        .join(Sku, Sku.product_id == Product.id)
-        .where(Product.status == lifecycle.LISTED))]

@@ -24,7 +24,7 @@ import redis as redis_lib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transactional_api.catalog import service as catalog
+from transactional_api.catalog import listed as catalog_listed
 from transactional_api.catalog.schemas import ProductOut
 from transactional_api.config import Settings
 from transactional_api.core.errors import DomainError, NotFound
@@ -174,7 +174,8 @@ def _rule_cards(session: Session, block: dict) -> list[ProductCard]:
 def _served_blocks(session: Session, blocks: tuple[dict, ...], now: datetime
                    ) -> list[ServedBlock]:
     explicit = [p for b in blocks if b["kind"] == "products" for p in b["product_ids"]]
-    listed = {p.id: p for p in catalog.listed_products(session=session, product_ids=explicit)}
+    listed = {p.id: p for p in catalog_listed.listed_products(session=session,
+                                                               product_ids=explicit)}
     claimable: set[str] | None = None
     out = []
     for b in blocks:

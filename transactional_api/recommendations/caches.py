@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from transactional_api.accounts import addresses
-from transactional_api.catalog import service as catalog
+from transactional_api.catalog import listed
 from transactional_api.core import clock
 from transactional_api.inventory import service as inventory
 from transactional_api.orders import buyers_query
@@ -34,7 +34,7 @@ class Catalogue:
 
 
 def load_catalogue(session: Session) -> Catalogue:
-    rows = catalog.listed_skus(session=session)
+    rows = listed.listed_skus(session=session)
     stocked = inventory.plain_skus_in_stock(session=session)
     special = [sku for _, _, sku, kind in rows if kind != "standard"]
     if special:  # bundles and pre-sales: their own rules of what is sellable
