@@ -66,8 +66,15 @@ def consume(sessions: sessionmaker[Session], client: redis_lib.Redis, *, queue: 
             messages += entries
     for message_id, fields in messages:
         if fields:  # a claimed entry deleted meanwhile comes back empty
-            handle(sessions, client, queue,
-                   {_text(k): _text(v) for k, v in fields.items()})
+            try:
+                handle(sessions, client, queue,
+                       {_text(k): _text(v) for k, v in fields.items()})
+            except Exception:
+                # left pending (claimed again later): one bad message must not hold up
+                # the ones behind it
+                log.exception("flash reservation not processed",
+                              extra={"message_id": _text(message_id)})
+                continue
         client.xack(queue, hot.GROUP, message_id)
         client.xdel(queue, message_id)
     return len(messages)
