@@ -30,7 +30,8 @@ def campaign_roi(path: str, version: int, start: date, end: date, currency: str
         path,
         """
         select report_date, utm_campaign, utm_source, utm_medium, channel, attribution_model,
-               cost_cents, attributed_revenue_cents, attributed_orders
+               cost_cents, attributed_revenue_cents, attributed_orders,
+               discount_cost_cents + play_cost_cents as giveaway_cents
         from marts.fct_campaign_roi
         where report_date between ? and ? and currency = ?
         """,
@@ -88,8 +89,11 @@ def by_campaign(rows: pd.DataFrame) -> pd.DataFrame:
     campaigns first, then by revenue."""
     keys = ["utm_campaign", "channel"]
     summed = rows.groupby(keys, as_index=False)[
-        ["cost_cents", "attributed_revenue_cents", "attributed_orders"]].sum()
+        ["cost_cents", "attributed_revenue_cents", "attributed_orders", "giveaway_cents"]].sum()
     summed = _ratios(summed)
+    outlay = (summed["cost_cents"] + summed["giveaway_cents"]).astype("float64")
+    summed["net_roi"] = ((summed["attributed_revenue_cents"] - outlay) / outlay).where(
+        outlay > 0, None)
     return summed.sort_values(["cost_cents", "attributed_revenue_cents", "utm_campaign"],
                               ascending=[False, False, True], ignore_index=True)
 
@@ -125,6 +129,14 @@ class Totals:
     cost_cents: int
     revenue_cents: int
     orders: float
+    # promotions' and coupons' discounts and the growth plays' costs (flash and group
+    # discounts, points, commissions) on the orders the campaigns brought
+    giveaway_cents: int = 0
+
+    @property
+    def net_roi(self) -> float | None:
+        outlay = self.cost_cents + self.giveaway_cents
+        return (self.revenue_cents - outlay) / outlay if outlay else None
 
     @property
     def roas(self) -> float | None:
@@ -144,4 +156,5 @@ def totals(rows: pd.DataFrame, *, paid_only: bool = False) -> Totals:
         rows = rows[spent]
     return Totals(cost_cents=int(rows["cost_cents"].sum()),
                   revenue_cents=int(rows["attributed_revenue_cents"].sum()),
-                  orders=float(rows["attributed_orders"].sum()))
+                  orders=float(rows["attributed_orders"].sum()),
+                  giveaway_cents=int(rows["giveaway_cents"].sum()))

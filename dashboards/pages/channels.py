@@ -73,6 +73,11 @@ tiles = [
      "Revenue / spend of the campaigns that cost something (direct and organic left out)."),
     ("ROI", _ratio(paid.roi, percent=True),
      "(Revenue - spend) / spend of the campaigns that cost something."),
+    ("Discounts & plays", kpis.format_cents(everything.giveaway_cents, currency),
+     "What promotions, coupons, flash and group prices, points and promoters' commissions "
+     "gave away on the orders of the chosen channels (on each order's last touch)."),
+    ("Net ROI", _ratio(everything.net_roi, percent=True),
+     "(Revenue - spend - discounts & plays) / (spend + discounts & plays)."),
 ]
 for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
     column.metric(label, value, help=help_text, border=True)
@@ -144,16 +149,19 @@ st.dataframe(
         spend=campaigns["cost_cents"].map(lambda c: kpis.format_cents(int(c), currency)),
         revenue=campaigns["attributed_revenue_cents"].map(
             lambda c: kpis.format_cents(int(c), currency)),
-    ).drop(columns=["cost_cents", "attributed_revenue_cents"]),
+        giveaway=campaigns["giveaway_cents"].map(lambda c: kpis.format_cents(int(c), currency)),
+    ).drop(columns=["cost_cents", "attributed_revenue_cents", "giveaway_cents"]),
     hide_index=True,
     column_order=["utm_campaign", "channel", "spend", "revenue", "attributed_orders", "roas",
-                  "roi"],
+                  "roi", "giveaway", "net_roi"],
     column_config={
         "utm_campaign": "Campaign", "channel": "Channel", "spend": "Spend",
         "revenue": "Attributed revenue",
         "attributed_orders": st.column_config.NumberColumn("Orders", format="%.2f"),
         "roas": st.column_config.NumberColumn("ROAS", format="%.2f"),
         "roi": st.column_config.NumberColumn("ROI", format="percent"),
+        "giveaway": "Discounts & plays",
+        "net_roi": st.column_config.NumberColumn("Net ROI", format="percent"),
     },
 )
 st.download_button("Download CSV", data=csv_bytes(campaigns), file_name=f"campaigns-{model}.csv",

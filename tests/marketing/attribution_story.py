@@ -14,6 +14,13 @@ with no session at all).
   a4: (anonymous) S, never buys                                 path S > null
   u5: B, never pays (o-unpaid stays pending)                    path B > null
   u7: no session -> order o-d 700 cents paid at P7              path X > conv
+
+Growth plays on those orders (their costs go to the order's last touch):
+  o-a: 2 units at a flash price of 3,000 (list 4,000) and 1 at list -> flash 2,000
+  o-b: 2 units at a group price of 2,500 (list 3,000)                 -> group 1,000
+       commissions 250 (level 1) and 50 (level 2) accrued, 250 held, 100 reversed -> 200
+  o-c: a points-mall redemption worth 200 cents of points, 50 given back -> points 150
+  o-unpaid: a flash line (never paid, so no cost)
 """
 
 from __future__ import annotations
@@ -30,9 +37,11 @@ from sqlalchemy.orm import Session
 
 from pipelines.ingest.events import load_new_files
 from tests.dbt import shop_story
-from transactional_api.core.models import Base, Order, User
+from transactional_api.core.models import Base, Order, OrderItem, User
 from transactional_api.events import contract as c
 from transactional_api.events import marketing_events as me
+from transactional_api.events import points_mall_events as pme
+from transactional_api.events import promoter_events as pre
 from transactional_api.events.lake import land
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -72,6 +81,12 @@ COSTS = [
     (N, date(2025, 3, 20), 2, None, 1),
     (B, date(2025, 3, 19), 1, 1_500, 1),
 ]
+# order id -> lines (sku, price kind, list price, unit price, quantity)
+PLAY_LINES = {
+    "o-a": [("sku-f", "flash", 4_000, 3_000, 2), ("sku-l", "list", 4_000, 4_000, 1)],
+    "o-b": [("sku-g", "group", 3_000, 2_500, 2)],
+    "o-unpaid": [("sku-f", "flash", 1_500, 999, 1)],
+}
 
 
 def build_oltp(url: str) -> None:
@@ -86,7 +101,40 @@ def build_oltp(url: str) -> None:
                         currency="USD", subtotal_cents=total, discount_cents=0,
                         total_cents=total, created_at=placed, updated_at=placed,
                         expires_at=placed + timedelta(minutes=15), paid_at=paid_at))
+        s.flush()
+        for oid, lines in PLAY_LINES.items():
+            s.add_all([OrderItem(order_id=oid, sku_id=sku, product_id=f"p-{sku}",
+                                 product_name=sku, sku_name=sku, list_price_cents=listed,
+                                 unit_price_cents=unit, price_kind=kind, quantity=qty,
+                                 line_total_cents=unit * qty)
+                       for sku, kind, listed, unit, qty in lines])
     engine.dispose()
+
+
+def _commission(model, level: int, amount: int, state: str) -> dict:
+    return c.to_record(model(occurred_at=P2 + timedelta(minutes=level), user_id="promoter-u",
+                             payload={"commission_id": f"c{level}", "promoter_id": f"pr{level}",
+                                      "order_id": "o-b", "buyer_id": "u2", "level": level,
+                                      "amount_cents": amount, "currency": "USD",
+                                      "state": state}))
+
+
+def play_events() -> list[dict]:
+    mall = {"redemption_id": "r1", "item_id": "item-1", "kind": "goods", "order_id": "o-c"}
+    return [
+        _commission(pre.CommissionAccrued, 1, 250, "pending"),
+        _commission(pre.CommissionAccrued, 2, 50, "pending"),
+        _commission(pre.CommissionHeld, 1, 250, "held"),
+        _commission(pre.CommissionReversed, 1, 100, "reversed"),
+        c.to_record(pme.PointsMallRedeemed(
+            occurred_at=P3 - timedelta(minutes=3), user_id="u3",
+            payload={**mall, "quantity": 1, "points": 2_000, "cash_cents": 3_001,
+                     "currency": "USD", "points_value_cents": 200})),
+        c.to_record(pme.PointsMallGivenBack(
+            occurred_at=P3 + DAY, user_id="u3",
+            payload={**mall, "reason": "refunded", "points": 500, "points_value_cents": 50,
+                     "units_restocked": 0, "source_event_id": "ev-refund"})),
+    ]
 
 
 def _cost_event(channel, day: date, revision: int, amount: int | None) -> dict:
@@ -106,7 +154,8 @@ def landings() -> list[list[dict]]:
         occurred_at=at, anonymous_id=visitor, user_id=user, payload={"page": "/"},
         context={"utm_source": source, "utm_medium": medium, "utm_campaign": campaign}))
         for visitor, user, at, (source, medium, campaign) in SESSIONS]
-    first = sessions + [_cost_event(*cost[:4]) for cost in COSTS if cost[4] == 1]
+    first = (sessions + [_cost_event(*cost[:4]) for cost in COSTS if cost[4] == 1]
+             + play_events())
     second = [_cost_event(*cost[:4]) for cost in COSTS if cost[4] == 2]
     return [first, second]
 

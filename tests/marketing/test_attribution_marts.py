@@ -164,6 +164,31 @@ def test_campaign_roi_by_hand(marts):
         "where report_date = '2025-03-20' group by 1").fetchall()) == {m: 6_000 for m in MODELS}
 
 
+def test_campaign_roi_carries_the_growth_plays_costs(marts):
+    def costs(day, campaign):
+        rows = marts.execute(
+            "select attribution_model, flash_discount_cents, group_discount_cents, "
+            "points_cost_cents, commission_cents, play_cost_cents from marts.fct_campaign_roi "
+            "where report_date = ? and utm_campaign = ?", [day, campaign]).fetchall()
+        return {r[0]: r[1:] for r in rows}
+
+    # o-a's last touch is weekly (newsletter): 2 units at 1,000 under list
+    assert costs("2025-03-20", "weekly") == {m: (2_000, 0, 0, 0, 2_000) for m in MODELS}
+    # o-b's last touch is spring: 2 units at 500 under list, commissions 250 + 50 - 100
+    assert costs("2025-03-20", "spring") == {m: (0, 1_000, 0, 200, 1_200) for m in MODELS}
+    # o-c's last touch is brand on 03-21: 200 cents of points, 50 given back
+    assert costs("2025-03-21", "brand") == {m: (0, 0, 150, 0, 150) for m in MODELS}
+    # the unpaid order's flash line costs nothing; the totals are exactly the three above
+    assert marts.execute(
+        "select sum(play_cost_cents) from marts.fct_campaign_roi "
+        "where attribution_model = 'last_touch'").fetchone() == (3_350,)
+    # weekly spent nothing but gave 2,000 away on 10,000 of revenue: net ROI 4
+    assert marts.execute(
+        "select roi, roi_net_of_all_costs from marts.fct_campaign_roi where report_date = "
+        "'2025-03-20' and utm_campaign = 'weekly' and attribution_model = 'last_touch'"
+    ).fetchone() == (None, 4.0)
+
+
 def test_channel_contribution_linear_on_one_day(marts):
     rows = marts.execute(
         "select channel, attributed_revenue_cents, attributed_orders, orders_touched, "

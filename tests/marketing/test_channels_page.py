@@ -16,14 +16,14 @@ from transactional_api.config import get_settings
 PAGE = Path(__file__).resolve().parents[2] / "dashboards" / "pages" / "channels.py"
 D1, D2 = date(2025, 3, 1), date(2025, 3, 2)
 B, S, DIRECT = "google / cpc", "facebook / paid_social", "(direct) / (none)"
-# (day, campaign, channel, model, cost, revenue, orders)
+# (day, campaign, channel, model, cost, revenue, orders, discounts, play costs)
 ROI = [
-    (D1, "brand", B, "markov", 2_000, 5_000, 1.0),
-    (D1, "(not set)", DIRECT, "markov", 0, 1_000, 0.5),
-    (D2, "spring", S, "markov", 4_000, 2_000, 0.5),
-    (D1, "brand", B, "last_touch", 2_000, 3_000, 0.75),
-    (D1, "(not set)", DIRECT, "last_touch", 0, 3_000, 0.75),
-    (D2, "spring", S, "last_touch", 4_000, 2_000, 0.5),
+    (D1, "brand", B, "markov", 2_000, 5_000, 1.0, 300, 200),
+    (D1, "(not set)", DIRECT, "markov", 0, 1_000, 0.5, 0, 500),
+    (D2, "spring", S, "markov", 4_000, 2_000, 0.5, 0, 0),
+    (D1, "brand", B, "last_touch", 2_000, 3_000, 0.75, 300, 200),
+    (D1, "(not set)", DIRECT, "last_touch", 0, 3_000, 0.75, 0, 500),
+    (D2, "spring", S, "last_touch", 4_000, 2_000, 0.5, 0, 0),
 ]
 
 
@@ -33,7 +33,8 @@ def published(tmp_path, monkeypatch):
     get_settings.cache_clear()
     roi = pd.DataFrame(ROI, columns=["report_date", "utm_campaign", "channel",
                                      "attribution_model", "cost_cents",
-                                     "attributed_revenue_cents", "attributed_orders"])
+                                     "attributed_revenue_cents", "attributed_orders",
+                                     "discount_cost_cents", "play_cost_cents"])
     roi["utm_source"], roi["utm_medium"] = zip(*roi["channel"].str.split(" / "), strict=True)
     roi["currency"] = "USD"
     contribution = roi.rename(columns={"report_date": "conversion_date"}).assign(
@@ -64,8 +65,10 @@ def test_tiles_follow_the_model_and_the_channels(published):
     assert not app.exception, [e.value for e in app.exception]
     # Data-driven by default. Spend 2,000 + 4,000; revenue 5,000 + 1,000 + 2,000; orders
     # 1 + 0.5 + 0.5. Paid campaigns: 7,000 / 6,000 -> ROAS 1.17, ROI 1,000 / 6,000 = 16.7%
+    # Discounts and plays 300 + 200 + 500 = 1,000: net ROI (8,000 - 7,000) / 7,000 = 14.3%
     assert _metrics(app) == {"Spend": "$60.00", "Attributed revenue": "$80.00",
-                             "Attributed orders": "2.0", "ROAS": "1.17", "ROI": "16.7%"}
+                             "Attributed orders": "2.0", "ROAS": "1.17", "ROI": "16.7%",
+                             "Discounts & plays": "$10.00", "Net ROI": "14.3%"}
     # contribution, share by model, ROAS by campaign, spend per day, removal effects
     assert len(app.get("vega_lite_chart")) == 5
 
@@ -77,10 +80,13 @@ def test_tiles_follow_the_model_and_the_channels(published):
     app.sidebar.multiselect(key="marketing_channels").set_value([B]).run()
     assert not app.exception, [e.value for e in app.exception]
     # brand alone under last touch: 3,000 for 2,000 -> ROAS 1.50, ROI 50.0%
+    # ... and its 500 of discounts and plays: net ROI (3,000 - 2,500) / 2,500 = 20.0%
     assert _metrics(app) == {"Spend": "$20.00", "Attributed revenue": "$30.00",
-                             "Attributed orders": "0.8", "ROAS": "1.50", "ROI": "50.0%"}
+                             "Attributed orders": "0.8", "ROAS": "1.50", "ROI": "50.0%",
+                             "Discounts & plays": "$5.00", "Net ROI": "20.0%"}
     (table,) = [frame.value for frame in app.dataframe]
     assert table["utm_campaign"].tolist() == ["brand"]
+    assert table["net_roi"].tolist() == [pytest.approx(0.2)]
 
 
 def test_a_warehouse_without_the_marts_says_so(tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ from transactional_api.core.deps import CurrentCaller, RedisDep, SettingsDep
 from transactional_api.core.errors import Unauthorized
 from transactional_api.events import identity_events as ie
 from transactional_api.events.outbox import emit
+from transactional_api.promoters import links
 from transactional_api.recommendations import service as features
 from transactional_api.risk import gates as risk_gates
 from transactional_api.tags import service as tags
@@ -34,6 +35,7 @@ async def register(body: Credentials, request: Request, settings: SettingsDep) -
             emit(session=db, event=ie.UserRegistered(
                 occurred_at=clock.now(), user_id=user.id, payload=ie.UserRegisteredPayload(
                     method="password", has_email=True, has_phone=False)))
+            links.bind_ref(request, session=db, buyer_id=user.id, code=body.ref)
             token = service.issue_token(session=db, user_id=user.id, now=clock.real_now(),
                                         ttl_seconds=settings.token_ttl_seconds)
             return AuthOut(user=signin.user_out(db, user), token=token)

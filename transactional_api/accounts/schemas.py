@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from transactional_api.promoters.schemas import RefCode
 from transactional_api.tags.schemas import UserTagOut
 
 # No whitespace and no control characters (NUL, escapes) anywhere in an address.
@@ -12,6 +13,7 @@ class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(pattern=_EMAIL, max_length=254)
     password: str = Field(min_length=8, max_length=128)
+    ref: RefCode = None
 
     @field_validator("email")
     @classmethod

@@ -24,6 +24,7 @@ from transactional_api.flash_sales.schemas import (
     SaleOut,
 )
 from transactional_api.orders import service as orders
+from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["flash sales"])
 SaleId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -88,6 +89,8 @@ def issue_pass(request: Request, sale_id: SaleId, session: ReadDb,
         if not in_audience(session, request.app.state.redis, sale.audience_id, caller.id,
                            settings=request.app.state.settings):
             raise Forbidden("this sale is for another audience")
+    risk_gates.check_flash_pass(request, session=session, user_id=caller.id,
+                                total_cents=sale.flash_price_cents)
     scripts(request)
     expires = int(min(sale.ends_at.timestamp(), clock.real_now().timestamp()
                       + request.app.state.settings.flash_pass_ttl_seconds))

@@ -27,6 +27,7 @@ from transactional_api.group_buys.schemas import (
     SeatOut,
     ShareOut,
 )
+from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["group buying"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -72,9 +73,10 @@ def open_group(offer_id: IdPath, body: SeatIn, db: Db, caller: CurrentCaller,
                settings: SettingsDep, request: Request) -> SeatOut:
     """Open a group as its leader: an order of one unit at the group price (409
     `offer_not_active`, `already_leading`)."""
-    with db.begin():
+    with risk_gates.recording(db), db.begin():
         group, order = seats.open_group(session=db, offer_id=offer_id, user_id=caller.id,
                                         checkout=_checkout(body, settings, request))
+        risk_gates.check_placement(request, session=db, order=order, user_id=caller.id)
         return _seat_out(db, group, order, caller.id)
 
 
@@ -83,10 +85,11 @@ def join_group(group_id: IdPath, body: SeatIn, db: Db, caller: CurrentCaller,
                settings: SettingsDep, request: Request) -> SeatOut:
     """Take a seat (409 `group_full`, `group_formed`, `group_failed`, `group_expired`,
     `already_member`; 422 `invalid_invite`)."""
-    with db.begin():
+    with risk_gates.recording(db), db.begin():
         group, order = seats.join_group(session=db, group_id=group_id, user_id=caller.id,
                                         invite=body.invite,
                                         checkout=_checkout(body, settings, request))
+        risk_gates.check_placement(request, session=db, order=order, user_id=caller.id)
         return _seat_out(db, group, order, caller.id)
 
 

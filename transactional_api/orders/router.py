@@ -24,6 +24,7 @@ from transactional_api.orders.schemas import (
     ReturnIn,
     SubOrderOut,
 )
+from transactional_api.promoters import links as referral_links
 from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["orders"])
@@ -118,6 +119,8 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
         if created:  # risk and audience checks, timed for the Server-Timing header
             response.headers["Server-Timing"] = risk_gates.check_placement(
                 request, session=db, order=order, user_id=caller.id).header()
+            # bound before it is paid, so a referral link's first order earns its commission
+            referral_links.bind_ref(request, session=db, buyer_id=caller.id, code=body.ref)
         if not created:
             response.status_code = 200
             response.headers["Idempotent-Replayed"] = "true"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from transactional_api.cart.schemas import MAX_QUANTITY
 from transactional_api.events.contract import MAX_CENTS, Context
 from transactional_api.orders.breakdown_schemas import QuoteOut
+from transactional_api.promoters.schemas import RefCode
 
 
 class OrderLineIn(BaseModel):
@@ -42,6 +43,7 @@ class OrderIn(BaseModel):
     payment_channel: str | None = Field(
         None, min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
         description="The channel you will pay with (payment-channel reductions need it)")
+    ref: RefCode = None
 
 
 class PreviewIn(BaseModel):

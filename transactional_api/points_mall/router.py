@@ -22,6 +22,7 @@ from transactional_api.points_mall.schemas import (
     RedemptionOut,
     ShopperItemList,
 )
+from transactional_api.risk import gates as risk_gates
 
 router = APIRouter(tags=["points-mall"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -86,7 +87,7 @@ def _out(db, row: MallRedemption) -> RedemptionOut:
 @router.post("/v1/points-mall/items/{item_id}/redeem", status_code=201,
              response_model=RedemptionOut)
 def redeem_item(item_id: IdPath, body: RedeemIn, db: Db, caller: CurrentCaller,
-                settings: SettingsDep, response: Response,
+                settings: SettingsDep, request: Request, response: Response,
                 idempotency_key: IdempotencyKey) -> RedemptionOut:
     """Spend points (and place the order, or grant the coupon) in one transaction: 409
     insufficient_points, out_of_stock, per_user_limit_reached or not_on_sale change
@@ -94,8 +95,11 @@ def redeem_item(item_id: IdPath, body: RedeemIn, db: Db, caller: CurrentCaller,
     req = redeem.Request(item_id=item_id, quantity=body.quantity,
                          idempotency_key=idempotency_key, address_id=body.address_id,
                          shipping_region=body.shipping_region, context=body.context)
-    with db.begin():
+    with risk_gates.recording(db), db.begin():
         row, created = redeem.redeem(session=db, user_id=caller.id, req=req, settings=settings)
+        order = redeem.order_of(db, row) if created else None
+        if order is not None:  # goods: the same checks as any order's placement
+            risk_gates.check_placement(request, session=db, order=order, user_id=caller.id)
         if not created:
             response.status_code = 200
             response.headers["Idempotent-Replayed"] = "true"

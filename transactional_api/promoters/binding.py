@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from transactional_api.config import Settings
 from transactional_api.core import clock
-from transactional_api.core.errors import Unprocessable
+from transactional_api.core.errors import NotFound, Unprocessable
 from transactional_api.events import promoter_events as pe
 from transactional_api.events.outbox import emit
 from transactional_api.promoters import applications
@@ -81,3 +81,16 @@ def binding_at(session: Session, *, buyer_id: str, at: datetime,
     if binding is None or binding.bound_at > at or not active(binding, at, settings):
         return None
     return binding
+
+
+def bind_from_link(*, session: Session, buyer_id: str, code: str, device_fp: str | None,
+                   settings: Settings) -> bool:
+    """The ``ref`` a referral link carried into a registration or a checkout: bind as
+    ``bind`` does, but a code that is unknown, not approved or the buyer's own binds nothing
+    and never fails the request that carried it (a stale link must not stop a sale)."""
+    try:
+        with session.begin_nested():
+            return bind(session=session, buyer_id=buyer_id, code=code, device_fp=device_fp,
+                        settings=settings)[1]
+    except (Unprocessable, NotFound):
+        return False

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from transactional_api.core.deps import CurrentCaller, Db, ReadDb, SettingsDep
-from transactional_api.promoters import applications, binding, views, withdrawals
+from transactional_api.promoters import applications, binding, links, views, withdrawals
 from transactional_api.promoters.schemas import (
     ApplyIn,
     BindIn,
@@ -22,16 +22,9 @@ from transactional_api.promoters.schemas import (
     WithdrawalList,
     WithdrawalOut,
 )
-from transactional_api.risk import engine as risk
-from transactional_api.risk import gates
 
 router = APIRouter(tags=["promoters"])
 Limit = Annotated[int, Query(ge=1, le=500)]
-
-
-def _device(request: Request) -> str | None:
-    return risk.fingerprint(gates.key_of(request), "device",
-                            request.headers.get(gates.DEVICE_HEADER))
 
 
 @router.post("/v1/promoters/applications", status_code=201, response_model=PromoterOut)
@@ -43,7 +36,7 @@ def apply(body: ApplyIn, request: Request, db: Db, caller: CurrentCaller,
     with db.begin():
         return views.promoter_out(applications.apply(
             session=db, user_id=caller.id, parent_code=body.parent_code, pitch=body.pitch,
-            device_fp=_device(request), currency=settings.default_currency))
+            device_fp=links.device_of(request), currency=settings.default_currency))
 
 
 @router.post("/v1/promoters/bind", response_model=BindingOut)
@@ -54,7 +47,7 @@ def bind(body: BindIn, request: Request, db: Db, caller: CurrentCaller,
     the binding. 422 `self_referral`, `unknown_referral_code`."""
     with db.begin():
         b, changed = binding.bind(session=db, buyer_id=caller.id, code=body.code,
-                                  device_fp=_device(request), settings=settings)
+                                  device_fp=links.device_of(request), settings=settings)
         return BindingOut(promoter_id=b.promoter_id, bound_at=b.bound_at,
                           first_bound_at=b.first_bound_at, changed=changed,
                           risk_reason=b.risk_reason)

@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from transactional_api.events.envelope import MAX_CENTS
 
 Code = Annotated[str, Field(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
+# a referral link's ?ref= as registration and checkout take it (a code that matches no
+# promoter binds nothing: links outlive promoters)
+RefCode = Annotated[str | None, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$",
+                                      description="the referral code of the link the shopper "
+                                                  "came by (?ref=), if any")]
 Bp = Annotated[int, Field(strict=True, ge=0, le=5000)]
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -229,6 +229,24 @@ def check_placement(request: Request, *, session: Session, order, user_id: str) 
     return timing
 
 
+def check_flash_pass(request: Request, *, session: Session, user_id: str,
+                     total_cents: int) -> None:
+    """Before a flash-sale pass is issued: the pass is the shopper's order in waiting (the
+    order itself is made later by a worker, with no request to check). There is no time to
+    review during a sale, so a challenge refuses the pass as a block does."""
+    settings: Settings = request.app.state.settings
+    if not settings.risk_enabled:
+        return
+    ctx = context_of(request, user_id=user_id, total_cents=total_cents,
+                     account_created_at=_account_created_at(session, user_id))
+    decision = _evaluate(request, "place_order", ctx)
+    if decision.outcome != "allow":
+        _record_now(request, "place_order", decision, user_id)
+        raise RiskBlocked()
+    if _sampled(settings):
+        _record_now(request, "place_order", decision, user_id)
+
+
 def check_payment(request: Request, *, session: Session, order_id: str, user_id: str) -> None:
     """Before the payment channel (the provider) is called. A held order answers 409
     risk_review_pending; a challenge holds the order for review (then the same 409)."""

@@ -87,11 +87,16 @@ latest as (
     where recency_rank = 1
 ),
 
+-- A group buy holds its seats' sub-orders until the group forms and then resumes or
+-- cancels them through the same interception: that is the play working, not a
+-- breaker tripped, so it is not counted (its refunds still are).
 interceptions as (
     select
         sub_order_id,
-        count(*) as interceptions,
-        min(intercepted_at) as first_intercepted_at,
+        sum(case when substr(coalesce(reason, ''), 1, 9) = 'group_buy' then 0 else 1 end)
+            as interceptions,
+        min(case when substr(coalesce(reason, ''), 1, 9) = 'group_buy' then null
+                 else intercepted_at end) as first_intercepted_at,
         sum(case when action = 'cancel' then refunded_cents else 0 end) as intercept_refunded_cents
     from {{ ref('stg_flywheel__sub_order_interceptions') }}
     group by sub_order_id

@@ -12,6 +12,7 @@ select
     cast(coalesce(tax_cents, 0) as bigint) as tax_cents,
     cast(coalesce(weight_grams, 0) as bigint) as weight_grams,
     cast(unit_price_cents as bigint) as unit_price_cents,
+    cast(coalesce(price_kind, 'list') as {{ dbt.type_string() }}) as price_kind,
     cast(quantity as bigint) as quantity,
     cast(line_total_cents as bigint) as line_total_cents,
     cast(merchant_id as {{ dbt.type_string() }}) as merchant_id,
