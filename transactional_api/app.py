@@ -56,6 +56,7 @@ from transactional_api.marketing.router import router as marketing_router
 from transactional_api.members import jobs as member_jobs
 from transactional_api.members.activity_router import router as member_activity_router
 from transactional_api.members.router import router as members_router
+from transactional_api.merchants.router import router as merchant_onboarding_router
 from transactional_api.migrations import upgrade
 from transactional_api.orders import service as orders
 from transactional_api.orders.checkout_router import router as checkout_router
@@ -70,6 +71,8 @@ from transactional_api.points_mall import jobs as points_mall_jobs
 from transactional_api.points_mall.router import router as points_mall_router
 from transactional_api.pricing.admin_router import router as pricing_admin_router
 from transactional_api.pricing.coupon_router import router as coupon_router
+from transactional_api.procurement import jobs as procurement_jobs
+from transactional_api.procurement.router import router as procurement_router
 from transactional_api.promoters import jobs as promoter_jobs
 from transactional_api.promoters.admin_router import router as promoter_admin_router
 from transactional_api.promoters.router import router as promoter_router
@@ -80,10 +83,12 @@ from transactional_api.recommendations.placement_router import (
 )
 from transactional_api.recommendations.router import router as recommendations_router
 from transactional_api.recommendations.rules_router import router as reco_rules_router
+from transactional_api.replenishment.router import router as replenishment_router
 from transactional_api.reviews.router import router as reviews_router
 from transactional_api.risk.router import router as risk_router
 from transactional_api.search import jobs as search_jobs
 from transactional_api.search.router import router as search_router
+from transactional_api.settlement.router import router as settlement_router
 from transactional_api.shipping.router import router as shipping_router
 from transactional_api.tags.router import router as tags_router
 
@@ -152,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs += group_buy_jobs.start(settings=settings, sessions=sessions)
         jobs += promoter_jobs.start(settings=settings, sessions=sessions)
         jobs += points_mall_jobs.start(settings=settings, sessions=sessions)
+        jobs += procurement_jobs.start(settings=settings, sessions=sessions,
+                                       client=procurement_jobs.client_of(app.state))
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -200,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reach_router, responses=ERROR_RESPONSES)
     app.include_router(roles_router, responses=ERROR_RESPONSES)
     app.include_router(merchant_router, responses=ERROR_RESPONSES)
+    app.include_router(merchant_onboarding_router, responses=ERROR_RESPONSES)
     app.include_router(risk_router, responses=ERROR_RESPONSES)
     app.include_router(pricing_admin_router, responses=ERROR_RESPONSES)
     app.include_router(coupon_router, responses=ERROR_RESPONSES)
@@ -212,6 +220,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(flash_admin_router, responses=ERROR_RESPONSES)
     app.include_router(landing_router, responses=ERROR_RESPONSES)
     app.include_router(points_mall_router, responses=ERROR_RESPONSES)
+    app.include_router(procurement_router, responses=ERROR_RESPONSES)
+    app.include_router(replenishment_router, responses=ERROR_RESPONSES)
+    app.include_router(settlement_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, quote_router,
                    fulfilment_router, invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -33,7 +33,8 @@ def copy_atomically(source: Path, target: Path) -> None:
     group_name="serve",
     kinds={"duckdb"},
     # after the assets that write the warehouse, so the copy holds what they wrote
-    deps=[*flywheel_dbt_assets.keys, dg.AssetKey("reco_offline_evaluation")],
+    deps=[*flywheel_dbt_assets.keys, dg.AssetKey("reco_offline_evaluation"),
+          dg.AssetKey("demand_forecast"), dg.AssetKey("reorder_suggestions")],
     description="Read-only copy of the warehouse (Settings.published_warehouse_path).",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

@@ -14,6 +14,7 @@ import uuid
 
 from fastapi import FastAPI
 
+from tests.merchants.helpers import onboard
 from tests.rbac.helpers import (
     SINGLE_ROLE,
     is_operator_path,
@@ -22,7 +23,12 @@ from tests.rbac.helpers import (
     user_with_role,
 )
 from transactional_api.core.deps import CatalogCaller, CurrentCaller
-from transactional_api.core.permissions import MERCHANT_PERMISSIONS, Permission
+from transactional_api.core.permissions import (
+    MERCHANT_PERMISSIONS,
+    MERCHANT_ROLES,
+    MERCHANT_SCOPED_PERMISSIONS,
+    Permission,
+)
 
 # Path parameters that must parse for the call to reach anything; the rest get random ids.
 SAMPLE_PARAMS = {"day": "2026-01-01", "role": "analyst", "channel": "sandbox",
@@ -52,6 +58,17 @@ def test_every_route_in_the_schema_declares_and_enforces_its_permission(api, adm
     tokens["admin"] = user_with_role(api, admin, "admin")[0]
     tokens["merchant_staff"] = user_with_role(api, admin, "merchant_staff", merchant["id"])[0]
     shopper = user_with_role(api, admin, None)[0]
+    # merchant roles (merchants/): an owner from an approved application, who adds the rest
+    owner, owned, _ = onboard(api, admin, "RBAC Shop")
+    tokens["merchant_owner"] = owner.headers["Authorization"].split()[1]
+    for role in ("catalog", "orders", "finance"):
+        token, uid = user_with_role(api, admin, None)
+        with api.client(token) as c:
+            email = c.get("/v1/me").json()["email"]
+        assert owner.post("/v1/merchant/staff",
+                          json={"email": email, "role": role}).status_code == 201
+        tokens[f"merchant_{role}"] = token
+    assert owned != merchant["id"]
 
     guarded = sorted(op for op in operations if table[op])
     # Every admin and merchant route is among them, and a few are sure to be.
@@ -77,8 +94,12 @@ def test_every_route_in_the_schema_declares_and_enforces_its_permission(api, adm
                 assert len(right) == 2, where
             wrong.append("merchant_staff")  # merchant staff never hold shop-wide rights
         else:
-            assert guard.permission in MERCHANT_PERMISSIONS, where
-            right, wrong = ["merchant_staff"], [*SINGLE_ROLE.values(), "admin"]
+            assert guard.permission in MERCHANT_SCOPED_PERMISSIONS, where
+            holders = {"merchant_staff": MERCHANT_PERMISSIONS} | {
+                f"merchant_{r}": p for r, p in MERCHANT_ROLES.items()}
+            right = [r for r, p in holders.items() if guard.permission in p]
+            wrong = [*SINGLE_ROLE.values(), "admin",
+                     *(r for r, p in holders.items() if guard.permission not in p)]
         for role in wrong:
             r = _call(api, tokens[role], method, path)
             assert r.status_code == 403, (where, role, r.text)
@@ -86,9 +107,9 @@ def test_every_route_in_the_schema_declares_and_enforces_its_permission(api, adm
         for role in right:
             r = _call(api, tokens[role], method, path)
             assert r.status_code not in (401, 403), (where, role, r.text)
-    # Each named permission guards something, operator-wide and (catalog, orders) merchant.
+    # Each named permission guards something, operator-wide and within a merchant.
     assert {p for p, s in seen_permissions if s == "operator"} == set(Permission)
-    assert {p for p, s in seen_permissions if s == "merchant"} == set(MERCHANT_PERMISSIONS)
+    assert {p for p, s in seen_permissions if s == "merchant"} == set(MERCHANT_SCOPED_PERMISSIONS)
 
 
 def test_a_route_added_without_a_permission_is_caught():

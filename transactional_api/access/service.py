@@ -45,6 +45,13 @@ def grants_for(*, session: Session, user_id: str) -> list[RoleGrant]:
     return list(session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id)))
 
 
+def staff_of(*, session: Session, merchant_id: str) -> list[RoleGrant]:
+    """Every merchant_staff grant of this merchant (revoked when the merchant closes)."""
+    return list(session.scalars(select(RoleGrant).where(
+        RoleGrant.role == MERCHANT_STAFF, RoleGrant.merchant_id == merchant_id)
+        .order_by(RoleGrant.user_id)))
+
+
 def role_permissions(role: str) -> list[Permission]:
     perms = MERCHANT_PERMISSIONS if role == MERCHANT_STAFF else OPERATOR_ROLES.get(role, ())
     return sorted(perms)

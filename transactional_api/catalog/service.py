@@ -32,6 +32,7 @@ from transactional_api.catalog.taxonomy import (  # noqa: F401 (the public surfa
     list_brands,
     list_categories,
     list_merchants,
+    set_merchant_status,
     subtree_ids,
 )
 from transactional_api.core import clock
@@ -290,15 +291,26 @@ class OrderableSku:
         return self.sku.kind
 
 
+# Only an active merchant's products sell (merchants/ moves the status).
+MERCHANT_SELLING = "active"
+
+
 def skus_for_order(*, session: Session, sku_ids: list[str],
                    strict: bool = True) -> dict[str, OrderableSku]:
     """The SKUs with their products, for snapshotting into an order; unknown ids are
     absent. SKUs of products shoppers cannot buy raise 422 product_not_listed (strict) or
     are left out."""
-    rows = session.execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
+    rows = session.execute(select(Sku, Product, Merchant.status)
+                           .join(Product, Product.id == Sku.product_id)
+                           .join(Merchant, Merchant.id == Product.merchant_id, isouter=True)
                            .where(Sku.id.in_(sku_ids)))
-    found = {sku.id: OrderableSku(sku, product) for sku, product in rows}
-    unlisted = sorted(s for s, o in found.items() if o.product.status != lifecycle.LISTED)
+    found, closed = {}, set()
+    for sku, product, merchant_status in rows:
+        found[sku.id] = OrderableSku(sku, product)
+        if merchant_status not in (None, MERCHANT_SELLING):  # pending, suspended or closed
+            closed.add(sku.id)
+    unlisted = sorted(s for s, o in found.items()
+                      if o.product.status != lifecycle.LISTED or s in closed)
     if not strict:
         return {s: o for s, o in found.items() if s not in unlisted}
     if unlisted:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,11 +59,20 @@ def get_merchant(*, session: Session, merchant_id: str) -> Merchant | None:
     return session.get(Merchant, merchant_id)
 
 
-def create_merchant(*, session: Session, data: MerchantIn) -> Merchant:
+def create_merchant(*, session: Session, data: MerchantIn, status: str = "active") -> Merchant:
     m = Merchant(name=data.name, slug=data.slug, region=data.region, city=data.city,
-                 status="active", created_at=clock.now())
+                 status=status, created_at=clock.now())
     _unique(session, m)
     return m
+
+
+def set_merchant_status(*, session: Session, merchant_id: str, from_statuses: list[str],
+                        to: str) -> bool:
+    """Move the merchant to ``to`` only from one of ``from_statuses`` (merchants/ owns the
+    lifecycle); False when it was not in one of them (a racing change won)."""
+    return bool(session.execute(update(Merchant).where(
+        Merchant.id == merchant_id, Merchant.status.in_(from_statuses))
+        .values(status=to)).rowcount)
 
 
 def list_brands(*, session: Session) -> list[Brand]:

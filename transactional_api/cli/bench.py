@@ -31,6 +31,7 @@ from transactional_api.cli.bench_reco import add_bench_reco
 from transactional_api.cli.bench_risk import add_bench_risk
 from transactional_api.cli.bench_search import add_bench_search
 from transactional_api.cli.bench_server import bench_api
+from transactional_api.cli.bench_settlement import add_bench_settlement
 from transactional_api.config import Settings
 
 
@@ -220,3 +221,4 @@ def add_bench(sub: argparse._SubParsersAction) -> None:
     add_bench_pricing(bsub)
     add_bench_reco(bsub)
     add_bench_flash(bsub)
+    add_bench_settlement(bsub)

@@ -16,6 +16,7 @@ from transactional_api.cli.imports import add_imports
 from transactional_api.cli.members import add_members
 from transactional_api.cli.reach import add_reach
 from transactional_api.cli.reco import add_reco
+from transactional_api.cli.settlement import add_settlement
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_members(sub)
     add_reach(sub)
     add_reco(sub)
+    add_settlement(sub)
     add_flash(sub)
     return parser
 

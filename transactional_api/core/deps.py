@@ -17,7 +17,6 @@ from transactional_api.config import Settings
 from transactional_api.core import clock
 from transactional_api.core.errors import Forbidden, Unauthorized
 from transactional_api.core.permissions import (
-    MERCHANT_PERMISSIONS,
     MERCHANT_STAFF,
     Permission,
     operator_permissions,
@@ -60,6 +59,8 @@ class Caller:
     permissions: frozenset[Permission] = frozenset()
     # Set for merchant staff: the one merchant whose goods and sub-orders they work on.
     merchant_id: str | None = None
+    # What their role within that merchant allows (core/permissions.py MERCHANT_ROLES).
+    merchant_permissions: frozenset[Permission] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -97,10 +98,16 @@ def optional_caller(
         from transactional_api.access.service import grants_for
 
         grants = grants_for(session=session, user_id=user.id)
-    merchant_id = next((g.merchant_id for g in grants if g.role == MERCHANT_STAFF), None)
+        merchant_id = next((g.merchant_id for g in grants if g.role == MERCHANT_STAFF), None)
+        merchant_permissions: frozenset[Permission] = frozenset()
+        if merchant_id is not None:
+            from transactional_api.merchants.staff import staff_permissions
+
+            merchant_permissions = staff_permissions(session=session, user_id=user.id,
+                                                     merchant_id=merchant_id)
     return Caller(id=user.id, email=user.email, role=user.role,
                   permissions=operator_permissions([user.role, *(g.role for g in grants)]),
-                  merchant_id=merchant_id)
+                  merchant_id=merchant_id, merchant_permissions=merchant_permissions)
 
 
 def require_caller(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
@@ -137,7 +144,7 @@ def require(permission: Permission, *, scope: Scope = "operator") -> Callable[..
                             code="permission_denied",
                             details={"permission": permission.value, "scope": scope})
         if scope == "merchant" and (caller.merchant_id is None
-                                    or permission not in MERCHANT_PERMISSIONS):
+                                    or permission not in caller.merchant_permissions):
             raise Forbidden(f"this needs merchant staff with the {permission.value!r} permission",
                             code="permission_denied",
                             details={"permission": permission.value, "scope": scope})
@@ -172,3 +179,6 @@ DataCaller = Annotated[Caller, Depends(require(Permission.DATA))]
 AdminCaller = Annotated[Caller, Depends(require(Permission.ADMIN))]
 MerchantCatalogCaller = Annotated[Caller, Depends(require(Permission.CATALOG, scope="merchant"))]
 MerchantOrdersCaller = Annotated[Caller, Depends(require(Permission.ORDERS, scope="merchant"))]
+# The merchant's money (deposit, statements) and its own staff (owner only).
+MerchantFinanceCaller = Annotated[Caller, Depends(require(Permission.FINANCE, scope="merchant"))]
+MerchantOwnerCaller = Annotated[Caller, Depends(require(Permission.ADMIN, scope="merchant"))]

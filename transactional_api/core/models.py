@@ -54,6 +54,12 @@ from transactional_api.members.models import (
     MemberCursor,
     PointsEntry,
 )
+from transactional_api.merchants.models import (  # noqa: F401 (merchant onboarding)
+    MerchantApplication,
+    MerchantDeposit,
+    MerchantLifecycleEvent,
+    MerchantStaffRole,
+)
 from transactional_api.orders.models import Order, OrderItem, SubOrder
 from transactional_api.payments.models import Payment, PaymentEvent
 from transactional_api.points_mall.models import (  # noqa: F401 (points mall's tables)
@@ -76,6 +82,7 @@ from transactional_api.pricing.models import (  # noqa: F401 (pricing's tables)
     SkuPriceTier,
     SkuPromoPrice,
 )
+from transactional_api.procurement import models as _procurement  # noqa: F401 (procurement's tables)
 from transactional_api.promoters.models import (  # noqa: F401 (promoters' tables)
     Binding,
     Commission,
@@ -88,6 +95,7 @@ from transactional_api.promoters.models import (  # noqa: F401 (promoters' table
 )
 from transactional_api.reach.models import AudienceEntry, Campaign, ReachCursor, ReachMessage
 from transactional_api.recommendations.models import RecoRule
+from transactional_api.replenishment import models as _replenishment  # noqa: F401 (suggestions taken)
 from transactional_api.reviews.models import ProductRating, Review
 from transactional_api.risk.models import RiskDecision, RiskReview
 from transactional_api.search.models import (
@@ -96,6 +104,7 @@ from transactional_api.search.models import (
     SearchDocumentLabel,
     SearchSyncState,
 )
+from transactional_api.settlement import models as _settlement  # noqa: F401 (settlement's tables)
 from transactional_api.shipping.models import ShippingRate, TaxRate
 from transactional_api.tags.models import Audience, TagDefinition, UserTag
 

@@ -33,6 +33,17 @@ OPERATOR_ROLES: dict[str, frozenset[Permission]] = {
 }
 # What merchant staff may do, and only to their own merchant's goods and sub-orders.
 MERCHANT_PERMISSIONS: frozenset[Permission] = frozenset({Permission.CATALOG, Permission.ORDERS})
+# Roles inside one merchant (merchants/staff.py keeps who holds which). A merchant_staff
+# grant without one (granted by an operator) keeps MERCHANT_PERMISSIONS. In merchant scope
+# 'finance' is the merchant's deposit and statements, 'admin' its own staff (owner only).
+MERCHANT_ROLES: dict[str, frozenset[Permission]] = {
+    "owner": frozenset({Permission.CATALOG, Permission.ORDERS, Permission.FINANCE,
+                        Permission.ADMIN}),
+    "catalog": frozenset({Permission.CATALOG}),
+    "orders": frozenset({Permission.ORDERS}),
+    "finance": frozenset({Permission.FINANCE}),
+}
+MERCHANT_SCOPED_PERMISSIONS: frozenset[Permission] = frozenset().union(*MERCHANT_ROLES.values())
 GRANTABLE_ROLES: tuple[str, ...] = (*OPERATOR_ROLES, MERCHANT_STAFF)
 
 

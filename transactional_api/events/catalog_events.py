@@ -27,6 +27,7 @@ STOCK_REASONS = Literal[
     "deducted", "returned", "intercepted", "migration",
     # a flash sale's hold: taken, into an order, back from a lapsed order, left at the end
     "flash_hold", "flash_release", "flash_return", "flash_end",
+    "po_receipt",  # a purchase order's accepted units (procurement)
 ]
 
 

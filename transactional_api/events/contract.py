@@ -38,18 +38,22 @@ from transactional_api.events.landing_events import (
 )
 from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.member_events import MEMBER_EVENTS
+from transactional_api.events.merchant_events import MERCHANT_EVENTS
 from transactional_api.events.order_events import ORDER_FLOW_EVENTS
 from transactional_api.events.payment_events import PAYMENT_EVENTS
 from transactional_api.events.points_mall_events import POINTS_MALL_EVENTS
 from transactional_api.events.pricing_events import PRICING_EVENTS
+from transactional_api.events.procurement_events import PROCUREMENT_EVENTS
 from transactional_api.events.promoter_events import PROMOTER_EVENTS
 from transactional_api.events.reach_events import REACH_EVENTS
 from transactional_api.events.recommendation_events import (
     RecommendationClicked,
     RecommendationShown,
 )
+from transactional_api.events.replenishment_events import REPLENISHMENT_EVENTS
 from transactional_api.events.review_events import REVIEW_EVENTS
 from transactional_api.events.risk_events import RISK_EVENTS
+from transactional_api.events.settlement_events import SETTLEMENT_EVENTS
 from transactional_api.events.tag_events import TAG_EVENTS
 
 
@@ -228,6 +232,7 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **ACCESS_EVENTS,
     **TAG_EVENTS,
     **REACH_EVENTS,
+    **SETTLEMENT_EVENTS,
     **RISK_EVENTS,
     **PRICING_EVENTS,
     **FLASH_EVENTS,
@@ -235,6 +240,9 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **POINTS_MALL_EVENTS,
     **LANDING_EVENTS,
     **GROUP_BUY_EVENTS,
+    **PROCUREMENT_EVENTS,
+    **MERCHANT_EVENTS,
+    **REPLENISHMENT_EVENTS,
 }
 
 BehaviourEvent = Annotated[

@@ -96,6 +96,13 @@ def receive(*, session: Session, sku_id: str, warehouse_id: str, quantity: int,
          reason="receipt", actor_id=actor_id, note=note)
 
 
+def ensure_level(*, session: Session, sku_id: str, warehouse_id: str) -> None:
+    """Lock the SKU's stock row at the location (created empty if new), so another domain
+    can then add units through ledger.move with its own reason (procurement's receipts)."""
+    _warehouse(session, warehouse_id)
+    _level(session, sku_id, warehouse_id)
+
+
 def set_safety_stock(*, session: Session, sku_id: str, warehouse_id: str, safety_stock: int
                      ) -> None:
     _warehouse(session, warehouse_id)

@@ -251,3 +251,13 @@ def reconcile_pending(*, sessions: sessionmaker[Session], channels: Mapping[str,
         log.info("reconciled stuck payment", extra={"payment_id": pid, "outcome": outcome})
         settled += outcome != "duplicate"
     return settled
+
+
+def money_held(*, session: Session) -> dict[str, int]:
+    """What the channels hold per currency: captured less refunded, over every payment
+    (settlement's reconciliation compares its ledger with it)."""
+    from sqlalchemy import func
+    rows = session.execute(select(Payment.currency, func.sum(Payment.captured_cents
+                                                             - Payment.refunded_cents))
+                           .group_by(Payment.currency))
+    return {currency: int(held or 0) for currency, held in rows}

@@ -1,0 +1,32 @@
+"""Migration 0035 and settlement's models agree (SQLite; PostgreSQL when its binaries exist)."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from tests.members.test_schema import _table_of
+from transactional_api.core.models import Base
+from transactional_api.migrations import upgrade
+
+TABLES = {"settlement_commission_rates", "settlement_merchant_terms", "settlement_sub_orders",
+          "settlement_entries", "settlement_statements", "settlement_payouts",
+          "settlement_sandbox_payouts"}
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
+def test_migration_matches_the_models(engine_name, tmp_path, request):
+    url = (f"sqlite:///{tmp_path}/oltp.sqlite3" if engine_name == "sqlite"
+           else request.getfixturevalue("postgres_db"))
+    upgrade(url)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert set(inspect(conn).get_table_names()) >= TABLES
+            diff = compare_metadata(MigrationContext.configure(
+                conn, opts={"compare_type": True}), Base.metadata)
+        assert [d for d in diff if _table_of(d) in TABLES] == []
+    finally:
+        engine.dispose()

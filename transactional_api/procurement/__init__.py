@@ -1,0 +1,1 @@
+"""Suppliers and procurement: contracts, purchase orders, receipts, payables, consignment."""
