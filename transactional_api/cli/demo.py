@@ -56,6 +56,26 @@ def _step(msg: str) -> None:
     print(f"==> {msg}", flush=True)
 
 
+def _settle(settings: Settings) -> dict:
+    """Statements and payouts for what is due, then the books against the channels."""
+    from transactional_api.cli.members import _sessions
+    from transactional_api.core.db import transaction
+    from transactional_api.settlement import service as settlement
+    from transactional_api.settlement.reconciliation import reconcile
+
+    # days pass in seconds here: settle what completed without waiting out the window
+    settings = settings.model_copy(update={"settlement_window_days": 0})
+    engine, sessions = _sessions(settings)
+    try:
+        run = settlement.run_cycle(sessions=sessions, settings=settings, at=None)
+        with transaction(sessions) as s:
+            settlement.sync(s, settings=settings)
+            books = reconcile(s)
+    finally:
+        engine.dispose()
+    return {"settlement": run, "reconciled": books["ok"]}
+
+
 def _raise_interrupt(signum, frame):  # pragma: no cover - signal handler
     raise KeyboardInterrupt
 
@@ -173,6 +193,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             ring = run_ring(client, admin_token=client.login(admin_email, admin_password),
                             clock=datetime.now(UTC), seed=args.seed)
         print(json.dumps(ring.__dict__), flush=True)
+        _step("settling the marketplace's merchants (flywheel settlement run)")
+        print(json.dumps(_settle(settings)), flush=True)
         _step("draining the outbox to the lake")
         print(f"relayed {_drain_until_empty(settings)} more events", flush=True)
         _step("running the pipelines (python -m pipelines.run)")

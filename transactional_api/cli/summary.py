@@ -42,7 +42,10 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          # growth plays (issue 14)
          "fct_flash_sales", "fct_group_buys", "fct_group_buy_fission",
          "fct_points_mall_redemptions", "fct_promoter_performance",
-         "fct_landing_page_performance", "fct_slot_performance")
+         "fct_landing_page_performance", "fct_slot_performance",
+         # marketplace and supply chain (issue 15)
+         "fct_merchant_performance", "fct_supplier_performance", "fct_sku_daily_demand",
+         "fct_stock_cover")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

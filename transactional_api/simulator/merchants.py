@@ -22,7 +22,10 @@ def onboard_merchants(client: ApiClient, *, admin_token: str, count: int = 3,
     """Onboard ``count`` merchants (at most 3) end to end; returns
     [{merchant_id, name, owner_email, product_ids}]."""
     rng = random.Random(seed)
-    cats = client.get("/v1/categories", clock=clock)["items"]
+    # by slug: the API's order follows ids, which differ between shops, and the same seed
+    # must give the same merchants the same categories
+    cats = sorted(client.get("/v1/categories", clock=clock)["items"],
+                  key=lambda c: (c.get("slug") or c["name"], c["name"]))
     if not cats:
         cats = [client.post("/v1/admin/categories", token=admin_token, clock=clock,
                             json={"name": "Marketplace", "slug": "marketplace"})]

@@ -25,7 +25,8 @@ def play_procurement(client: ApiClient, admin_token: str, *,
     what happened: the supplier id, the POs and their statuses, units accepted and rejected.
     Calling it again on the same database reuses the supplier and adds new POs."""
     rng = random.Random(f"procurement:{seed}")
-    skus = sorted({p.sku_ids[0] for p in catalog if p.sku_ids})
+    # in the catalog's order (by name), not by id: ids differ between shops of one seed
+    skus = list(dict.fromkeys(p.sku_ids[0] for p in catalog if p.sku_ids))
     if len(skus) < 2:
         return {"skipped": "the catalog has fewer than two SKUs"}
     picked = rng.sample(skus, min(4, len(skus)))

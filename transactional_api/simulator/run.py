@@ -20,6 +20,7 @@ from transactional_api.simulator.catalog import (
     load_catalog,
 )
 from transactional_api.simulator.client import ApiClient
+from transactional_api.simulator.marketplace import Marketplace
 from transactional_api.simulator.members import SimMembers
 from transactional_api.simulator.operations import Operations
 from transactional_api.simulator.plays import Plays
@@ -78,6 +79,7 @@ class SimulationSummary:
     recommendation_clicks: int = 0
     recommendation_cart_adds: int = 0  # clicked items then put in the cart
     plays: dict[str, Any] = field(default_factory=dict)  # group buys, mall, flash sale, ...
+    marketplace: dict[str, Any] = field(default_factory=dict)  # merchants, suppliers, ...
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,6 +154,8 @@ def simulate(
             ensure_catalog(client, admin_token=admin_token, seed=seed, olist=olist,
                            clock=now - timedelta(days=days))
         catalog = planned_catalog(client)
+        market = Marketplace(client, admin_token, seed)  # after the shoppers' catalog
+        market.onboard(clock=now - timedelta(days=days))
         if not catalog:
             raise RuntimeError("the shop has no products; pass admin credentials to load one")
         plan = plan_simulation(seed=seed, shoppers=shoppers, days=days, catalog=catalog, now=now)
@@ -167,8 +171,10 @@ def simulate(
         reach = SimReach(client, admin_token, seed, runner=runner, catalog=catalog)
         plays = Plays(client, admin_token, seed, catalog, runner)
         plays.setup(plan.day_ends[0] - timedelta(days=1), plan.day_ends[-1])
+        market.supply(catalog, plan.day_ends[0] - timedelta(days=1), plan.day_ends[-1])
         _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach, plays)
         plays.finish(plan.shoppers)
+        market.accept_suggestion()
         laggards = wait_for_payments(client, runner.orders, payment_timeout)
         mismatches = reconcile(client, admin_token, list(plan.day_ends))
         if laggards:
@@ -205,6 +211,7 @@ def simulate(
             recommendation_clicks=runner.recommendations.counters.clicked,
             recommendation_cart_adds=runner.recommendations.counters.added,
             plays=plays.summary(),
+            marketplace=market.counters,
         )
 
 
