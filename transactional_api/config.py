@@ -11,13 +11,15 @@ from pydantic import AfterValidator, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transactional_api.accounts.oidc_config import OidcProvider, check_unique
+from transactional_api.config_growth import GrowthPlaySettings
+from transactional_api.config_marketplace import MarketplaceSettings
 from transactional_api.core.db_options import DbOptions
 from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
 from transactional_api.recommendations.variants import DEFAULT_VARIANTS, Plan
 from transactional_api.risk.limits import RiskLimits
 
 
-class Settings(BaseSettings):
+class Settings(GrowthPlaySettings, MarketplaceSettings, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FLYWHEEL_", extra="ignore")
 
     var_dir: Path = Field(Path("var"), description="Root of every generated file")
@@ -230,71 +232,6 @@ class Settings(BaseSettings):
     reach_consumer_overlap_rows: int = Field(
         1000, ge=0, description="Outbox rows the reach consumer re-reads behind its cursor "
         "on PostgreSQL (re-reads send nothing twice)")
-    # --- distribution: promoters and commissions (transactional_api/promoters) ---
-    promoters_binding_mode: Literal["first_touch", "last_touch"] = Field(
-        "first_touch", description="first_touch: a bound buyer stays with their promoter "
-        "for the binding window; last_touch: each new referral code moves them")
-    promoters_binding_days: int = Field(
-        30, ge=1, le=3650, description="A binding earns on orders paid this many days after "
-        "the buyer was (last) bound")
-    promoters_default_level1_bp: int = Field(
-        500, ge=0, le=5000, description="Level-1 commission where no rule matches (bp)")
-    promoters_default_level2_bp: int = Field(
-        100, ge=0, le=5000, description="Level-2 (the promoter's parent) rate where no rule "
-        "matches (bp)")
-    promoters_after_sales_days: int = Field(
-        30, ge=0, le=365, description="Commissions become withdrawable this many days after "
-        "the order completes")
-    promoters_min_withdrawal_cents: int = Field(100, ge=1, description="Smallest withdrawal")
-    promoters_interval_seconds: float = Field(
-        2.0, ge=0, description="How often the API applies payments and refunds to "
-        "commissions and matures due ones (0 = off)")
-    promoters_consumer_overlap_rows: int = Field(
-        1000, ge=0, description="Outbox rows the promoters consumer re-reads behind its "
-        "cursor on PostgreSQL (re-reads are idempotent)")
-    # --- points mall (transactional_api/points_mall) ---
-    points_mall_consumer_interval_seconds: float = Field(
-        2.0, ge=0, description="How often the API gives back the points and mall stock of "
-        "cancelled, refunded or returned mall orders, following the outbox (0 = off)")
-    points_mall_consumer_overlap_rows: int = Field(
-        1000, ge=0, description="Outbox rows the points-mall consumer re-reads behind its "
-        "cursor on PostgreSQL (re-reads give nothing back twice)")
-    # --- flash sales (transactional_api/flash_sales) ---
-    flash_queue: str = Field(
-        "flywheel:flash:queue", min_length=1, max_length=200, description="The Redis Stream "
-        "of won reservations the order workers read")
-    flash_fast_path: bool = Field(
-        True, description="Answer the reserve route in front of the framework "
-        "(flash_sales/fast_path.py); off: the documented FastAPI route answers")
-    flash_worker_interval_seconds: float = Field(
-        0.2, ge=0, description="How often the API's flash order worker reads the queue "
-        "(0 = off: run `flywheel flash worker` instead)")
-    flash_jobs_interval_seconds: float = Field(
-        1.0, ge=0, description="How often due sales are armed and ended and lapsed "
-        "reservations go back to the pool (0 = off)")
-    flash_arm_ahead_seconds: int = Field(
-        300, ge=0, description="Sales are armed (stock held, Redis preloaded) this long "
-        "before they start")
-    flash_client_rate_per_second: float = Field(
-        5.0, gt=0, description="Reservation requests per second one shopper may send")
-    flash_client_burst: int = Field(10, ge=1, description="...and in one burst")
-    flash_admission_per_second: float = Field(
-        100_000.0, gt=0, description="The waiting room: requests per second a sale admits "
-        "to its pool; more get 429 with Retry-After")
-    flash_admission_burst: int = Field(100_000, ge=1, description="...and in one burst")
-    flash_pass_ttl_seconds: int = Field(
-        6 * 3600, ge=60, description="How long a flash pass (asked for before the sale) "
-        "stays valid")
-    # --- group buying (transactional_api/group_buys) ---
-    group_buy_interval_seconds: float = Field(
-        2.0, ge=0, description="How often the API follows the outbox for group members' "
-        "payments and closes groups whose window ended (0 = off)")
-    group_buy_consumer_overlap_rows: int = Field(
-        1000, ge=0, description="Outbox rows the group-buy consumer re-reads behind its "
-        "cursor on PostgreSQL (a re-read changes nothing)")
-    group_buy_new_user_days: int = Field(
-        7, ge=0, le=365, description="A joiner registered this recently (or placing a first "
-        "order) counts as a new user acquired by the group's share link")
     # --- serving recommendations (transactional_api/recommendations) ---
     reco_experiment_salt: str = Field(
         "reco-1", min_length=1, max_length=64, description="Salt of the A/B assignment; a "
@@ -313,50 +250,6 @@ class Settings(BaseSettings):
                                    description="Recent products kept per session")
     reco_recent_ttl_seconds: int = Field(
         1800, ge=60, description="A session's recent products are forgotten after this idle")
-    # --- landing pages and resource slots (transactional_api/landing) ---
-    landing_cache_seconds: float = Field(
-        2.0, ge=0, description="How long a process reuses the published pages and slot "
-        "creatives (an edit in another process shows within this; 0 = read every time)")
-    # --- merchant onboarding (transactional_api/merchants) ---
-    merchants_deposit_cents: int = Field(
-        50_000, ge=0, le=10**10, description="Deposit a newly approved merchant pays (in the "
-        "default currency) before its products sell")
-    # --- commission and settlement (transactional_api/settlement) ---
-    settlement_default_cycle: Literal["t_plus_1", "weekly", "monthly"] = Field(
-        "monthly", description="Settlement cycle of a merchant that chose none")
-    settlement_commission_bps: int = Field(
-        500, ge=0, le=10_000, description="Commission when no rate matches (basis points)")
-    settlement_fee_fixed_cents: int = Field(
-        0, ge=0, le=10**8, description="Platform fee per sub-order when no rate sets one")
-    settlement_fee_bps: int = Field(
-        0, ge=0, le=10_000, description="Platform fee in basis points of the goods' value "
-        "when no rate sets one")
-    settlement_window_days: int | None = Field(
-        None, ge=0, le=365, description="Days after completion a sub-order waits before it "
-        "is settled; unset: after_sales_return_window_days")
-    # --- replenishment (transactional_api/replenishment, pipelines/ml/reorder.py) ---
-    replenishment_service_level: float = Field(
-        0.95, gt=0.5, lt=1, description="Chance a reorder cycle does not run out: sets the "
-        "safety stock's z (0.95 -> z = 1.645)")
-    replenishment_review_days: int = Field(
-        7, ge=1, le=60, description="Days between two looks at a SKU: a suggestion covers "
-        "the lead time plus this")
-    replenishment_default_lead_time_days: int = Field(
-        14, ge=0, le=60, description="Lead time assumed for a SKU no supplier has a "
-        "contract for (its suggestion names no supplier and cannot become an order)")
-    # --- suppliers and procurement (transactional_api/procurement) ---
-    procurement_interval_seconds: float = Field(
-        2.0, ge=0, description="How often the API turns paid consignment sub-orders into "
-        "supplier pushes and sends the due ones (0 = off)")
-    procurement_consumer_overlap_rows: int = Field(
-        1000, ge=0, description="Outbox rows the consignment consumer re-reads behind its "
-        "cursor on PostgreSQL (a re-read creates no second push)")
-    procurement_supplier_secret: str | None = Field(
-        None, min_length=16, description="HMAC secret of suppliers' tracking callbacks; "
-        "unset: derived from the webhook secret")
-    procurement_sandbox_failures: int = Field(
-        0, ge=0, description="The sandbox supplier refuses this many pushes first (to "
-        "exercise retries)")
     admin_email: str | None = Field(None, description="Operator account ensured at start-up")
     admin_password: str | None = Field(None, min_length=8)
 
