@@ -104,6 +104,20 @@ def test_a_referral_ring_holds_both_levels(api, admin):
     assert commissions(a_c)["balances"]["held_cents"] == 0
 
 
+def test_a_ring_through_a_third_promoter_is_held_too(api, admin):
+    (a_c, a), (b_c, b), (c_c, c) = (promoter(api, admin) for _ in range(3))
+    # B's user is bound to A, C's to B: A refers B refers C. A binding to C closes the ring.
+    assert b_c.post("/v1/promoters/bind", json={"code": a["code"]}).json()["risk_reason"] \
+        is None
+    assert c_c.post("/v1/promoters/bind", json={"code": b["code"]}).json()["risk_reason"] \
+        is None
+    closing = a_c.post("/v1/promoters/bind", json={"code": c["code"]})
+    assert closing.status_code == 200 and closing.json()["risk_reason"] == "referral_ring"
+    # a plain shopper binding to C is no ring
+    assert shopper(api).post("/v1/promoters/bind", json={"code": c["code"]}) \
+        .json()["risk_reason"] is None
+
+
 def test_first_touch_keeps_the_first_promoter_for_the_window(api, admin):
     _, first = promoter(api, admin)
     _, second = promoter(api, admin)

@@ -23,18 +23,30 @@ from transactional_api.promoters import applications
 from transactional_api.promoters.models import APPROVED, Binding, Promoter
 
 SAME_DEVICE, RING, SELF = "same_device", "referral_ring", "self_referral"
+RING_DEPTH = 50  # bindings followed when looking for a ring
 
 
 def ring_reason(session: Session, *, buyer_id: str, promoter: Promoter) -> str | None:
-    """'referral_ring' when the buyer is an approved promoter above this one, or one this
-    promoter's own user is bound to (A refers B refers A)."""
+    """'referral_ring' when the buyer is an approved promoter above this one, or one the
+    chain of bindings from this promoter leads back to (A refers B refers A, or through
+    any number of others: A refers B refers C refers A)."""
     mine = applications.by_user(session, buyer_id)
     if mine is None or mine.status != APPROVED:
         return None
     if any(p.id == mine.id for p in applications.ancestors(session, promoter)):
         return RING
-    back = session.get(Binding, promoter.user_id)
-    return RING if back is not None and back.promoter_id == mine.id else None
+    seen, at = {promoter.id}, promoter
+    for _ in range(RING_DEPTH):  # bounded: a chain is short, and a cycle without us ends
+        back = session.get(Binding, at.user_id)
+        if back is None or back.promoter_id in seen:
+            return None
+        if back.promoter_id == mine.id:
+            return RING
+        seen.add(back.promoter_id)
+        at = session.get(Promoter, back.promoter_id)
+        if at is None:
+            return None
+    return None
 
 
 def bind(*, session: Session, buyer_id: str, code: str, device_fp: str | None,
