@@ -23,9 +23,13 @@ demo-once: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Test files run in parallel (one worker per core, a file's tests on one worker, so a
+# module's fixtures are built once); TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf var

@@ -3,6 +3,7 @@ loopback, SQLite file)."""
 
 from __future__ import annotations
 
+import faulthandler
 import glob
 import os
 import shutil
@@ -50,7 +51,24 @@ class LiveApi:
     def client(self, token: str | None = None, **headers: str) -> httpx.Client:
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60,
+                            event_hooks={"request": [_watch], "response": [_unwatch]})
+
+
+# The API runs in the test's process: when a request stalls, every thread's stack (the
+# server's included) goes to stderr, so a rare hang in CI explains itself.
+STALL_SECONDS = 20
+
+
+def _watch(request) -> None:
+    try:
+        faulthandler.dump_traceback_later(STALL_SECONDS, exit=False)
+    except (AttributeError, ValueError, OSError):  # stderr without a file descriptor
+        pass
+
+
+def _unwatch(response) -> None:
+    faulthandler.cancel_dump_traceback_later()
 
     def login(self, email: str, password: str) -> str:
         with self.client() as c:

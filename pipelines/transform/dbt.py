@@ -9,6 +9,7 @@ target/), so `dagster dev`, `python -m pipelines.run` and the tests work without
 step; `dagster dev` re-parses on every load to pick up edits.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -65,9 +66,16 @@ def ensure_manifest(project: DbtProject) -> None:
     keeps its parse for the next invocation only while the profile's variables are the
     same, and dagster-dbt hands this one to every run, which then skips parsing.
     """
-    if os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project):
-        with warehouse_env():
-            dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    if not (os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project)):
+        return
+    # Processes that load the definitions together (test workers, a daemon beside the
+    # webserver) would write one manifest at once and read each other's half-written file.
+    Path(project.target_path).mkdir(parents=True, exist_ok=True)
+    with open(Path(project.target_path) / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project):
+            with warehouse_env():
+                dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 class FlywheelDbtTranslator(DagsterDbtTranslator):
