@@ -3,6 +3,7 @@ loopback, SQLite file)."""
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import glob
 import os
@@ -42,6 +43,20 @@ def redis_server(tmp_path_factory) -> Iterator[RedisProcess]:
     proc.stop()
 
 
+# The API runs in the test's process: when a request stalls, every thread's stack (the
+# server's included) goes to stderr, so a rare hang in CI explains itself.
+STALL_SECONDS = 20
+
+
+def _watch(request) -> None:
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # stderr without an fd
+        faulthandler.dump_traceback_later(STALL_SECONDS, exit=False)
+
+
+def _unwatch(response) -> None:
+    faulthandler.cancel_dump_traceback_later()
+
+
 @dataclass
 class LiveApi:
     url: str
@@ -53,22 +68,6 @@ class LiveApi:
             headers["Authorization"] = f"Bearer {token}"
         return httpx.Client(base_url=self.url, headers=headers, timeout=60,
                             event_hooks={"request": [_watch], "response": [_unwatch]})
-
-
-# The API runs in the test's process: when a request stalls, every thread's stack (the
-# server's included) goes to stderr, so a rare hang in CI explains itself.
-STALL_SECONDS = 20
-
-
-def _watch(request) -> None:
-    try:
-        faulthandler.dump_traceback_later(STALL_SECONDS, exit=False)
-    except (AttributeError, ValueError, OSError):  # stderr without a file descriptor
-        pass
-
-
-def _unwatch(response) -> None:
-    faulthandler.cancel_dump_traceback_later()
 
     def login(self, email: str, password: str) -> str:
         with self.client() as c:
