@@ -70,8 +70,9 @@ def ensure_manifest(project: DbtProject) -> None:
         return
     # Processes that load the definitions together (test workers, a daemon beside the
     # webserver) would write one manifest at once and read each other's half-written file.
-    Path(project.target_path).mkdir(parents=True, exist_ok=True)
-    with open(Path(project.target_path) / ".parse.lock", "w") as lock:
+    target = project.manifest_path.parent  # target_path itself is relative to the project
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if os.getenv("DAGSTER_IS_DEV_CLI") or _stale(project):
             with warehouse_env():
