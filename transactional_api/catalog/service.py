@@ -300,15 +300,26 @@ def skus_for_order(*, session: Session, sku_ids: list[str],
     """The SKUs with their products, for snapshotting into an order; unknown ids are
     absent. SKUs of products shoppers cannot buy raise 422 product_not_listed (strict) or
     are left out."""
-    rows = session.execute(select(Sku, Product, Merchant.status)
-                           .join(Product, Product.id == Sku.product_id)
-                           .join(Merchant, Merchant.id == Product.merchant_id, isouter=True)
-                           .where(Sku.id.in_(sku_ids)))
+    rows = session.execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
+                           .where(Sku.id.in_(sku_ids))).all()
+    # The sellers' rows read under a shared lock (PostgreSQL; SQLite's writers are serial
+    # anyway): closing a merchant updates its row, so it waits for this order to commit and
+    # then counts its sub-order as open, and an order placed after the close sees it closed.
+    # The shop's own row is left unlocked: it is on every order, and shared row locks on
+    # one hot row cost PostgreSQL a multixact each.
+    sellers = sorted({p.merchant_id for _, p in rows if p.merchant_id})
+    marketplace = [m for m in sellers if m != SELF_OPERATED]
+    statuses = dict(session.execute(
+        select(Merchant.id, Merchant.status).where(Merchant.id.in_(marketplace))
+        .order_by(Merchant.id).with_for_update(read=True)).all()) if marketplace else {}
+    if SELF_OPERATED in sellers:
+        statuses[SELF_OPERATED] = session.scalar(
+            select(Merchant.status).where(Merchant.id == SELF_OPERATED))
     found, closed = {}, set()
-    for sku, product, merchant_status in rows:
+    for sku, product in rows:
         found[sku.id] = OrderableSku(sku, product)
-        if merchant_status not in (None, MERCHANT_SELLING):  # pending, suspended or closed
-            closed.add(sku.id)
+        if product.merchant_id and statuses.get(product.merchant_id) != MERCHANT_SELLING:
+            closed.add(sku.id)  # pending, suspended or closed
     unlisted = sorted(s for s, o in found.items()
                       if o.product.status != lifecycle.LISTED or s in closed)
     if not strict:

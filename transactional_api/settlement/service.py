@@ -9,6 +9,7 @@ or a run after a crash issues and pays nothing twice.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, text, update
@@ -270,7 +271,10 @@ def close_out(*, session: Session, merchant_id: str, now: datetime,
     in_flight = sum(p.amount_cents for p in payouts.open_payouts(session, merchant_id))
     channel = channel or payouts.SandboxPayoutChannel()
     if due - in_flight > 0:
-        session.add(Payout(statement_id=f"close:{merchant_id}", merchant_id=merchant_id,
+        # statement ids are uuids (36 characters); the close-out's is derived from the
+        # merchant, so a retried close finds the same payout
+        close_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"flywheel:close-out:{merchant_id}"))
+        session.add(Payout(statement_id=close_id, merchant_id=merchant_id,
                            amount_cents=due - in_flight, currency=currency,
                            idempotency_key=f"payout:close:{merchant_id}", status="pending",
                            created_at=clock.now()))
