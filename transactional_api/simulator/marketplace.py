@@ -3,9 +3,10 @@ approved, pay their deposit and list goods (after the shoppers' catalog is plann
 seed plans the same visits with or without them); a supplier with contracts gets purchase
 orders during the simulated days; and once the pipelines have published reorder
 suggestions (the demo's second simulation), an operator turns one into a draft purchase
-order. Each step is its own module's; this calls them in order and gathers what they did
-for the summary. Shoppers do not buy the merchants' goods yet (next: a play of their own
-whose orders ship and complete on the simulator's clock, so statements come due)."""
+order. Buyers of their own buy each merchant's goods before the first day, so the
+simulated days deliver and complete those sub-orders and the settlement run has them to
+settle. Each step is its own module's; this calls them in order and gathers what they did
+for the summary."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from transactional_api.simulator.client import ApiClient, ApiError
+from transactional_api.simulator.merchant_orders import sell
 from transactional_api.simulator.merchants import onboard_merchants
 from transactional_api.simulator.procurement import play_procurement
 from transactional_api.simulator.replenishment import accept_one_suggestion
@@ -37,6 +39,13 @@ class Marketplace:
             merchants = onboard_merchants(self.client, admin_token=self.admin_token,
                                           seed=self.seed, clock=clock)
             self.counters["merchants_onboarded"] = len(merchants)
+
+    def sell(self, at: datetime) -> None:
+        """Merchant orders, paid and shipped at ``at`` (before the first simulated day)."""
+        if not self.admin_token:
+            return
+        got = sell(self.client, self.admin_token, seed=self.seed, at=at)
+        self.counters.update({f"merchant_{k}": v for k, v in got.items()})
 
     def supply(self, catalog: Sequence[PlannedProduct], start: datetime,
                end: datetime) -> None:

@@ -88,7 +88,7 @@ class Plays:
             "group_buys": {"opened": g.opened, "joined": g.joined, "paid": g.paid,
                            **{f"groups_{k}": v for k, v in g.closed.items()}},
             "points_mall": {"redeemed": m.redeemed, "points_spent": m.points_spent,
-                            "cash_parts_paid": m.paid},
+                            "cash_parts_paid": m.paid, "points_only": m.points_only},
             "promoters": {"applied": p.applied, "approved": p.approved, "bound": p.bound,
                           "withdrawals": p.withdrawals, "paid_out_cents": p.paid_out_cents},
             "landing": {"views": lp.views, "impressions": lp.impressions,

@@ -33,6 +33,7 @@ class SimPointsMall:
     points_spent: int = 0
     refused: int = 0
     paid: int = 0
+    points_only: int = 0  # redemptions the points paid in full (their orders paid at once)
 
     def setup(self, at: datetime) -> None:
         """List ITEMS SKUs of the catalog: even ones for points only, odd ones for points
@@ -83,7 +84,9 @@ class SimPointsMall:
                                headers={"Idempotency-Key": f"sim-{shopper.index}-{day}"})
         self.redeemed += 1
         self.points_spent += got["points"]
-        if got["order_status"] == "pending_payment" and rng.random() < PAY_CHANCE:
+        if got["order_status"] != "pending_payment":
+            self.points_only += 1
+        elif rng.random() < PAY_CHANCE:
             self.client.post(f"/v1/orders/{got['order_id']}/payments", token=token, clock=at,
                              json={"sandbox_outcome": "succeed"})
             self.paid += 1

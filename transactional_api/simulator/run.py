@@ -172,6 +172,7 @@ def simulate(
         plays = Plays(client, admin_token, seed, catalog, runner)
         plays.setup(plan.day_ends[0] - timedelta(days=1), plan.day_ends[-1])
         market.supply(catalog, plan.day_ends[0] - timedelta(days=1), plan.day_ends[-1])
+        market.sell(plan.day_ends[0] - timedelta(hours=23))
         _replay(plan, runner, fulfilment, aftercare, shoppers, progress, reach, plays)
         plays.finish(plan.shoppers)
         market.accept_suggestion()
