@@ -14,6 +14,7 @@ import streamlit as st
 from dashboards.data import CACHE_TTL_SECONDS, _marts, _query
 
 SETTLEMENT_MART = "fct_settlement_statements"
+POSITION_MART = "fct_merchant_settlement"
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -68,11 +69,32 @@ def with_conversion(products: pd.DataFrame) -> pd.DataFrame:
 
 
 def settlement(path: str, version: int, merchant_id: str) -> pd.DataFrame | None:
-    """The merchant's settlement statements, or None before settlement's mart is published."""
+    """The merchant's settlement statements, newest first, or None before settlement's mart
+    is published."""
     if SETTLEMENT_MART not in _marts(path):
         return None
-    return _query(path, f"select * from marts.{SETTLEMENT_MART} where merchant_id = ?",
-                  [merchant_id])
+    return _query(path, f"""
+        select period_key, cycle, currency, sub_order_count, gross_cents, commission_cents,
+               fee_cents, merchant_discount_cents, refunds_cents, adjustments_cents,
+               opening_cents, deposit_deducted_cents, net_payable_cents, paid_cents,
+               payout_status, issued_at, paid_at
+        from marts.{SETTLEMENT_MART}
+        where merchant_id = ?
+        order by issued_at desc, statement_id
+    """, [merchant_id])
+
+
+def settlement_position(path: str, version: int, merchant_id: str) -> pd.DataFrame | None:
+    """The merchant's payable, paid and held per currency, or None before settlement's
+    marts are published."""
+    if POSITION_MART not in _marts(path):
+        return None
+    return _query(path, f"""
+        select currency, payable_cents, paid_out_cents, deposit_held_cents, open_statements
+        from marts.{POSITION_MART}
+        where merchant_id = ?
+        order by currency
+    """, [merchant_id])
 
 
 def totals(days: pd.DataFrame) -> dict[str, float]:

@@ -50,6 +50,16 @@ except data.WarehouseUnavailable:
     st.info("The product interaction mart is not published yet.")
 
 st.subheader("Settlement")
+position = office.settlement_position(path, version, merchant_id)
+for row in ([] if position is None else position.itertuples(index=False)):
+    cols = st.columns(4)
+    cols[0].metric(f"Payable ({row.currency})", kpis.format_cents(row.payable_cents,
+                                                                 row.currency))
+    cols[1].metric(f"Paid out ({row.currency})", kpis.format_cents(row.paid_out_cents,
+                                                                  row.currency))
+    cols[2].metric(f"Deposit held ({row.currency})",
+                   kpis.format_cents(row.deposit_held_cents, row.currency))
+    cols[3].metric("Open statements", kpis.format_count(row.open_statements))
 statements = office.settlement(path, version, merchant_id)
 if statements is None:
     st.info("Settlement statements appear here once the settlement marts are published.")

@@ -21,9 +21,10 @@ def _warehouse(tmp_path) -> str:
         conn.execute("create schema marts")
         conn.execute(f"create table marts.fct_merchant_performance ({ddl})")
         conn.execute("""insert into marts.fct_merchant_performance values
-            ('m-a', 'A', date '2025-03-10', 'USD', 5000, 1000, 4000, 4, 1, 0.25, 3, 2.0),
-            ('m-a', 'A', date '2025-03-11', 'USD', 3000, 0, 3000, 2, 0, 0.0, 2, 4.0),
-            ('m-b', 'B', date '2025-03-10', 'USD', 999999, 0, 999999, 77, 9, 0.1, 1, 1.0)""")
+            ('m-a', 'A', date '2025-03-10', 'USD', 5000, 1000, 4000, 4, 1, 0.25, 3, 2.0, 400),
+            ('m-a', 'A', date '2025-03-11', 'USD', 3000, 0, 3000, 2, 0, 0.0, 2, 4.0, 0),
+            ('m-b', 'B', date '2025-03-10', 'USD', 999999, 0, 999999, 77, 9, 0.1, 1, 1.0,
+             5000)""")
         conn.execute("create table marts.dim_products (product_id varchar, product_name "
                      "varchar, merchant_id varchar)")
         conn.execute("insert into marts.dim_products values ('p-a', 'A thing', 'm-a'), "

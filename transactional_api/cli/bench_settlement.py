@@ -1,6 +1,9 @@
 """`flywheel bench settlement`: one monthly settlement run over N completed sub-orders of
 M merchants, in a fresh var dir. The rows are bulk-inserted (this measures the run, not
-checkout); prints seconds, sub-orders per second and the reconciliation result."""
+checkout); prints seconds, sub-orders per second and the reconciliation result, beside a
+reference measured in the same run on the same file: one bare INSERT ... SELECT writing a
+row per sub-order (the least any settlement must do), so the ratio reads the same on a
+faster or slower machine."""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ def run(merchants: int, orders: int, var_dir: Path) -> dict:
         seed_completed(engine, merchants=merchants, orders=orders,
                        start=datetime(2025, 1, 1, tzinfo=UTC), spread_seconds=28 * 86400)
         seeded = time.perf_counter() - t0
+        reference = _reference(engine)
         sessions = sessionmaker(engine)
         t0 = time.perf_counter()
         out = service.run_cycle(sessions=sessions, settings=settings,
@@ -42,9 +46,20 @@ def run(merchants: int, orders: int, var_dir: Path) -> dict:
     finally:
         engine.dispose()
     return {"merchants": merchants, "sub_orders": orders, "seed_seconds": round(seeded, 2),
-            "seconds": round(seconds, 2),
+            "seconds": round(seconds, 2), "reference_seconds": round(reference, 3),
+            "ratio_to_reference": round(seconds / reference, 1) if reference else None,
             "sub_orders_per_second": round(orders / seconds) if seconds else None,
             **out, "reconciled": rec["ok"], "differences": rec["differences"]}
+
+
+def _reference(engine) -> float:
+    with engine.begin() as conn:
+        t0 = time.perf_counter()
+        conn.exec_driver_sql("CREATE TABLE bench_reference AS SELECT id, merchant_id, "
+                             "currency, total_cents, completed_at FROM sub_orders")
+        seconds = time.perf_counter() - t0
+        conn.exec_driver_sql("DROP TABLE bench_reference")
+    return seconds
 
 
 def cmd_bench_settlement(args: argparse.Namespace) -> int:

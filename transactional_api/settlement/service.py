@@ -79,16 +79,21 @@ def sync(session: Session, *, settings: Settings) -> dict:
     return out
 
 
-def payable(session: Session, merchant_id: str) -> int:
+def payable(session: Session, merchant_id: str, currency: str | None = None) -> int:
     """Settled and not paid out: settled sub-orders' accruals plus every leg stamped
-    with a statement (refunds, adjustments, deposit moves, payouts)."""
+    with a statement (refunds, adjustments, deposit moves, payouts); of one currency when
+    given (a statement's opening balance never mixes currencies)."""
+    subs = [SettledSubOrder.merchant_id == merchant_id,
+            SettledSubOrder.statement_id.is_not(None)]
+    legs = [LedgerEntry.account == MERCHANT_PAYABLE, LedgerEntry.merchant_id == merchant_id,
+            LedgerEntry.statement_id.is_not(None)]
+    if currency is not None:
+        subs.append(SettledSubOrder.currency == currency)
+        legs.append(LedgerEntry.currency == currency)
     settled = session.scalar(select(func.coalesce(func.sum(SettledSubOrder.net_cents), 0))
-                             .where(SettledSubOrder.merchant_id == merchant_id,
-                                    SettledSubOrder.statement_id.is_not(None)))
+                             .where(*subs))
     stamped = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
-                             .where(LedgerEntry.account == MERCHANT_PAYABLE,
-                                    LedgerEntry.merchant_id == merchant_id,
-                                    LedgerEntry.statement_id.is_not(None)))
+                             .where(*legs))
     return int(settled) + int(stamped)
 
 
@@ -119,7 +124,7 @@ def settle_merchant(session: Session, *, merchant_id: str, currency: str, cycle:
             Statement.merchant_id == merchant_id, Statement.period_key == period_key,
             Statement.currency == currency)):
         return None
-    opening = payable(session, merchant_id)
+    opening = payable(session, merchant_id, currency)
     sid = new_id()
     count = session.execute(_DUE, {"sid": sid, "m": merchant_id, "cur": currency,
                                    "cutoff": cutoff or clock.now() + timedelta(days=36500)}
@@ -165,7 +170,8 @@ def settle_merchant(session: Session, *, merchant_id: str, currency: str, cycle:
         deposit_deducted_cents=deducted, net_payable_cents=closing, created_at=clock.now())
     session.add(statement)
     session.flush()
-    in_flight = sum(p.amount_cents for p in payouts.open_payouts(session, merchant_id))
+    in_flight = sum(p.amount_cents for p in payouts.open_payouts(session, merchant_id)
+                    if p.currency == currency)
     if closing - in_flight > 0:
         session.add(Payout(statement_id=sid, merchant_id=merchant_id,
                            amount_cents=closing - in_flight, currency=currency,

@@ -1,5 +1,6 @@
--- Each merchant's day: sales of its paid sub-orders, after-sales refunds and requests, and
--- how fast it shipped, from fct_sub_orders and fct_after_sales (not re-derived here).
+-- Each merchant's day: sales of its paid sub-orders, after-sales refunds and requests, how
+-- fast it shipped, from fct_sub_orders and fct_after_sales (not re-derived here), and the
+-- commission settlement booked that day.
 with sub_orders as (
     select * from {{ ref('fct_sub_orders') }}
 ),
@@ -53,6 +54,17 @@ refunds as (
     group by merchant_id, currency, cast(refunded_at as date)
 ),
 
+-- accrued at settlement less given back by refunds, on the day the entries were booked
+commission as (
+    select
+        merchant_id,
+        currency,
+        cast(recorded_at as date) as activity_date,
+        sum(commission_cents) as commission_cents
+    from {{ ref('stg_flywheel__settlement_entries') }}
+    group by merchant_id, currency, cast(recorded_at as date)
+),
+
 days as (
     select merchant_id, currency, activity_date from paid
     union
@@ -61,6 +73,8 @@ days as (
     select merchant_id, currency, activity_date from requests
     union
     select merchant_id, currency, activity_date from refunds
+    union
+    select merchant_id, currency, activity_date from commission
 )
 
 select
@@ -81,7 +95,8 @@ select
         end as double
     ) as after_sales_rate,
     cast(coalesce(shipped.sub_orders_shipped, 0) as bigint) as sub_orders_shipped,
-    cast(shipped.mean_hours_to_ship as double) as mean_hours_to_ship
+    cast(shipped.mean_hours_to_ship as double) as mean_hours_to_ship,
+    cast(coalesce(commission.commission_cents, 0) as bigint) as commission_cents
 from days
 left join paid
     on days.merchant_id = paid.merchant_id and days.currency = paid.currency
@@ -95,5 +110,8 @@ left join requests
 left join refunds
     on days.merchant_id = refunds.merchant_id and days.currency = refunds.currency
     and days.activity_date = refunds.activity_date
+left join commission
+    on days.merchant_id = commission.merchant_id and days.currency = commission.currency
+    and days.activity_date = commission.activity_date
 left join {{ ref('stg_oltp__merchants') }} as merchants
     on days.merchant_id = merchants.merchant_id
