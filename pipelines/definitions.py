@@ -6,6 +6,7 @@ from pipelines.automation import flywheel_job, hourly_schedule, new_lake_files_s
 from pipelines.checks import CHECKS
 from pipelines.ingest.events import raw_events
 from pipelines.ingest.oltp import oltp_snapshot
+from pipelines.ml.credit_score import credit_score_model, published_credit_scores
 from pipelines.ml.demand_forecast import demand_forecast
 from pipelines.ml.reco_bundle import recommendation_bundle
 from pipelines.ml.reco_evaluation import reco_offline_evaluation
@@ -26,6 +27,8 @@ ASSETS = [
     reach_audience_campaigns, recommendation_bundle, reco_offline_evaluation,
     # replenishment (issue 15)
     demand_forecast, reorder_suggestions, published_reorder_suggestions,
+    # credit score (issue 16)
+    credit_score_model, published_credit_scores,
 ]
 
 defs = dg.Definitions(

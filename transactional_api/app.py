@@ -36,6 +36,10 @@ from transactional_api.core.errors import ERROR_RESPONSES, install_error_handler
 from transactional_api.core.logging import configure_logging
 from transactional_api.core.middleware import RequestContextMiddleware
 from transactional_api.core.redis_server import ensure_embedded_redis
+from transactional_api.credit import jobs as credit_jobs
+from transactional_api.credit.router import router as credit_router  # registers the channel
+from transactional_api.duties import checkout as duties_checkout
+from transactional_api.duties.router import router as duties_router
 from transactional_api.events import relay
 from transactional_api.events.router import router as events_router
 from transactional_api.flash_sales import jobs as flash_jobs
@@ -53,6 +57,7 @@ from transactional_api.inventory.allocation import load_strategy
 from transactional_api.inventory.router import router as inventory_router
 from transactional_api.landing.router import router as landing_router
 from transactional_api.marketing.router import router as marketing_router
+from transactional_api.markets.router import router as markets_router
 from transactional_api.members import jobs as member_jobs
 from transactional_api.members.activity_router import router as member_activity_router
 from transactional_api.members.router import router as members_router
@@ -91,6 +96,7 @@ from transactional_api.search.router import router as search_router
 from transactional_api.settlement.router import router as settlement_router
 from transactional_api.shipping.router import router as shipping_router
 from transactional_api.tags.router import router as tags_router
+from transactional_api.translations.router import router as translations_router
 
 log = logging.getLogger("flywheel.api")
 
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs += points_mall_jobs.start(settings=settings, sessions=sessions)
         jobs += procurement_jobs.start(settings=settings, sessions=sessions,
                                        client=procurement_jobs.client_of(app.state))
+        jobs += credit_jobs.start(settings=settings, sessions=sessions)
         log.info("api started", extra={"database": engine.url.render_as_string()})
         try:
             yield
@@ -223,6 +230,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(procurement_router, responses=ERROR_RESPONSES)
     app.include_router(replenishment_router, responses=ERROR_RESPONSES)
     app.include_router(settlement_router, responses=ERROR_RESPONSES)
+    app.include_router(credit_router, responses=ERROR_RESPONSES)
+    app.include_router(markets_router, responses=ERROR_RESPONSES)
+    app.include_router(duties_router, responses=ERROR_RESPONSES)
+    duties_checkout.configure(settings)  # the shop's origin country
+    app.include_router(translations_router, responses=ERROR_RESPONSES)
     for router in (address_router, shipping_router, checkout_router, quote_router,
                    fulfilment_router, invoice_router):
         app.include_router(router, responses=ERROR_RESPONSES)

@@ -11,15 +11,20 @@ from pydantic import AfterValidator, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transactional_api.accounts.oidc_config import OidcProvider, check_unique
+from transactional_api.config_credit import CreditSettings
+from transactional_api.config_duties import DutiesSettings
 from transactional_api.config_growth import GrowthPlaySettings
 from transactional_api.config_marketplace import MarketplaceSettings
+from transactional_api.config_markets import MarketSettings
+from transactional_api.config_translations import TranslationSettings
 from transactional_api.core.db_options import DbOptions
 from transactional_api.members.levels import DEFAULT_LEVELS, LevelRule, check_levels
 from transactional_api.recommendations.variants import DEFAULT_VARIANTS, Plan
 from transactional_api.risk.limits import RiskLimits
 
 
-class Settings(GrowthPlaySettings, MarketplaceSettings, BaseSettings):
+class Settings(GrowthPlaySettings, MarketplaceSettings, CreditSettings, MarketSettings,
+               TranslationSettings, DutiesSettings, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FLYWHEEL_", extra="ignore")
 
     var_dir: Path = Field(Path("var"), description="Root of every generated file")

@@ -30,6 +30,10 @@ SNAPSHOT_TABLES: tuple[str, ...] = (
     "users", "merchants", "brands", "categories", "products", "product_status_changes",
     "skus", "bundle_components", "warehouses", "stock_levels", "presale_allotments", "orders",
     "order_items", "sub_orders", "payments",
+    # credit (issue 16): the plans' and bills' state, for the credit book's repaid figures
+    "credit_plans", "credit_installments",
+    # translation coverage (marts/translations): the texts' keys and what they translate
+    "translation_texts", "landing_pages", "reach_campaigns",
 )
 # Credentials never leave the OLTP database.
 # Secrets and request plumbing stay in the OLTP: nothing downstream may depend on them.
@@ -38,6 +42,8 @@ EXCLUDED_COLUMNS: dict[str, frozenset[str]] = {
     "payments": frozenset({"card_token"}),
     # the shopper's street address is personal data; the region is what analysis needs
     "orders": frozenset({"idempotency_key", "request_fingerprint", "ship_to"}),
+    # the warehouse measures which texts exist, not their wording (descriptions run long)
+    "translation_texts": frozenset({"text"}),
 }
 
 

@@ -14,8 +14,10 @@ class AddressFields(BaseModel):
     line1: str = Field(min_length=1, max_length=200, pattern=_TEXT)
     line2: str | None = Field(None, max_length=200, pattern=_TEXT)
     city: str = Field(min_length=1, max_length=100, pattern=_TEXT)
-    region: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
-    postal_code: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9 -]+$")
+    # required or not by the country's format (duties/address_formats.py)
+    region: str | None = Field(None, min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    postal_code: str | None = Field(None, min_length=1, max_length=16,
+                                    pattern=r"^[A-Za-z0-9 -]+$")
     country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from transactional_api.accounts.models import Address
 from transactional_api.core import clock
 from transactional_api.core.errors import NotFound, Unprocessable
+from transactional_api.duties import address_formats
 
 MAX_ADDRESSES = 20
 FIELDS = ("name", "phone", "line1", "line2", "city", "region", "postal_code", "country")
@@ -32,6 +33,7 @@ def add_address(*, session: Session, user_id: str, fields: dict,
     if count >= MAX_ADDRESSES:
         raise Unprocessable(f"at most {MAX_ADDRESSES} saved addresses",
                             code="too_many_addresses")
+    fields = address_formats.check({k: fields.get(k) for k in FIELDS})  # 422 per country
     now = clock.now()
     row = Address(user_id=user_id, **{k: fields.get(k) for k in FIELDS}, is_default=False,
                   created_at=now, updated_at=now)
@@ -45,9 +47,10 @@ def add_address(*, session: Session, user_id: str, fields: dict,
 def update_address(*, session: Session, user_id: str, address_id: str, fields: dict,
                    is_default: bool | None = None) -> Address:
     row = get_address(session=session, user_id=user_id, address_id=address_id)
-    for k, v in fields.items():
-        if k in FIELDS:
-            setattr(row, k, v)
+    merged = address_formats.check(snapshot(row) | {k: v for k, v in fields.items()
+                                                    if k in FIELDS})  # 422 per country
+    for k in FIELDS:
+        setattr(row, k, merged[k])
     row.updated_at = clock.now()
     if is_default:
         _make_default(session, row)

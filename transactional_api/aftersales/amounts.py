@@ -21,10 +21,11 @@ class Share:
     goods_cents: int
     tax_cents: int
     points_cents: int = 0  # what points paid of these units: not refunded as money
+    duties_cents: int = 0  # duties and import tax of a cross-border order's units (duties/)
 
     @property
     def total_cents(self) -> int:
-        return self.goods_cents + self.tax_cents - self.points_cents
+        return self.goods_cents + self.tax_cents - self.points_cents + self.duties_cents
 
 
 def _cumulative(amount: int, units: int, of: int) -> int:
@@ -37,7 +38,8 @@ def share(item: OrderItem, *, already: int, quantity: int) -> Share:
         return (_cumulative(amount, already + quantity, item.quantity)
                 - _cumulative(amount, already, item.quantity))
     return Share(goods_cents=part(item.line_total_cents), tax_cents=part(item.tax_cents),
-                 points_cents=part(item.points_discount_cents))
+                 points_cents=part(item.points_discount_cents),
+                 duties_cents=part(item.duties_cents + item.import_tax_cents))
 
 
 def taken_units(session: Session, item_ids: list[int], *,

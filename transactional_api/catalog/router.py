@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from transactional_api.catalog import service
 from transactional_api.catalog.schemas import (
@@ -28,6 +28,10 @@ from transactional_api.catalog.schemas import (
     TransitionIn,
 )
 from transactional_api.core.deps import CatalogCaller, Db, ReadDb, SettingsDep
+from transactional_api.markets import display as market_display
+from transactional_api.markets.display import MarketParam
+from transactional_api.translations import service as translations
+from transactional_api.translations.deps import Lang, say_language
 
 router = APIRouter(tags=["catalog"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -46,13 +50,20 @@ def _merchant(m) -> MerchantOut:
 
 
 @router.get("/v1/categories", response_model=CategoryList)
-def categories(db: ReadDb) -> CategoryList:
-    return CategoryList(items=[_cat(c) for c in service.list_categories(session=db)])
+def categories(db: ReadDb, lang: Lang, response: Response) -> CategoryList:
+    items = [_cat(c) for c in service.list_categories(session=db)]
+    items = translations.localize(db, "category", items, ("name",), lang)
+    say_language(response, lang)
+    return CategoryList(items=items)
 
 
 @router.get("/v1/brands", response_model=list[BrandOut])
-def brands(db: ReadDb) -> list[BrandOut]:
-    return [BrandOut(id=b.id, slug=b.slug, name=b.name) for b in service.list_brands(session=db)]
+def brands(db: ReadDb, lang: Lang, response: Response) -> list[BrandOut]:
+    items = [BrandOut(id=b.id, slug=b.slug, name=b.name)
+             for b in service.list_brands(session=db)]
+    items = translations.localize(db, "brand", items, ("name",), lang)
+    say_language(response, lang)
+    return items
 
 
 @router.get("/v1/merchants", response_model=list[MerchantOut])
@@ -62,7 +73,7 @@ def merchants(db: ReadDb, limit: Limit = 100, offset: Offset = 0) -> list[Mercha
 
 @router.get("/v1/products", response_model=ProductPage)
 def products(
-    db: ReadDb,
+    db: ReadDb, lang: Lang, response: Response, market: MarketParam,
     q: Annotated[str | None, Query(max_length=200)] = None,
     category_id: Annotated[str | None, Query(max_length=36)] = None,
     merchant_id: Annotated[str | None, Query(max_length=36)] = None,
@@ -70,12 +81,20 @@ def products(
 ) -> ProductPage:
     items, total = service.search_products(session=db, q=q, category_id=category_id,
                                            merchant_id=merchant_id, limit=limit, offset=offset)
+    items = translations.localize(db, "product", items, ("name", "description"), lang)
+    items = market_display.localize_products(db, items, market)
+    say_language(response, lang)
     return ProductPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/v1/products/{product_id}", response_model=ProductOut)
-def product(product_id: IdPath, db: ReadDb) -> ProductOut:
-    return service.get_product(session=db, product_id=product_id)
+def product(product_id: IdPath, db: ReadDb, lang: Lang, response: Response,
+            market: MarketParam) -> ProductOut:
+    out = service.get_product(session=db, product_id=product_id)
+    out = translations.localize(db, "product", [out], ("name", "description"), lang)[0]
+    out = market_display.localize_products(db, [out], market)[0]
+    say_language(response, lang)
+    return out
 
 
 @router.post("/v1/admin/categories", status_code=201, response_model=CategoryOut)

@@ -13,6 +13,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from transactional_api.catalog.models import Brand, Category, Merchant, Product, Sku
+from transactional_api.translations import texts as translations
 
 LISTED = "listed"
 _CHUNK = 500  # ids per IN (…): far below every engine's bound-parameter limit
@@ -53,6 +54,11 @@ def documents(*, session: Session, product_ids: list[str] | None) -> list[dict]:
                                      .where(Category.id.in_(chunk))).all())
     # Few categories, many products: each path's chain is built once.
     chains = {path: [(cid, names.get(cid, "")) for cid in _path_ids(path)] for path in paths}
+    # Translated texts, every language: a query in any of them finds the product.
+    i18n = translations.every_language(session=session, entity_type="product",
+                                       entity_ids=ids, fields=("name", "description"))
+    cat_i18n = translations.every_language(session=session, entity_type="category",
+                                           entity_ids=sorted(wanted), fields=("name",))
     out = []
     for p in products:
         own = skus.get(p.id)
@@ -72,6 +78,10 @@ def documents(*, session: Session, product_ids: list[str] | None) -> list[dict]:
             "max_price_cents": max(price for _, price, _ in own),
             "currency": own[0][2],
             "sku_ids": [sid for sid, _, _ in own],
+            "name_i18n": i18n.get(p.id, {}).get("name", []),
+            "description_i18n": i18n.get(p.id, {}).get("description", []),
+            "category_i18n": [t for cid, _ in chains[path]
+                              for t in cat_i18n.get(cid, {}).get("name", [])],
         })
     return out
 

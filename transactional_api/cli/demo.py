@@ -193,6 +193,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             ring = run_ring(client, admin_token=client.login(admin_email, admin_password),
                             clock=datetime.now(UTC), seed=args.seed)
         print(json.dumps(ring.__dict__), flush=True)
+        from transactional_api.simulator import credit_and_borders
+
+        _step("shoppers on installments (three months of bills, one in three late), in a "
+              "second market (BRL) and in Portuguese, and from abroad paying duties")
+        with ApiClient(api_url) as client:
+            plays16 = credit_and_borders.run(
+                client, client.login(admin_email, admin_password), seed=args.seed,
+                first_day=now - timedelta(days=args.days), clock=datetime.now(UTC))
+        print(json.dumps(plays16, default=str), flush=True)
         _step("settling the marketplace's merchants (flywheel settlement run)")
         print(json.dumps(_settle(settings)), flush=True)
         _step("draining the outbox to the lake")

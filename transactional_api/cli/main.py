@@ -12,11 +12,14 @@ from transactional_api.cli.clv import add_clv
 from transactional_api.cli.commands import add_commands
 from transactional_api.cli.demo import add_demo
 from transactional_api.cli.flash import add_flash
+from transactional_api.cli.fx import add_fx
 from transactional_api.cli.imports import add_imports
 from transactional_api.cli.members import add_members
 from transactional_api.cli.reach import add_reach
 from transactional_api.cli.reco import add_reco
 from transactional_api.cli.settlement import add_settlement
+from transactional_api.cli.translations import add_catalog
+from transactional_api.credit.cli import add_credit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_reco(sub)
     add_settlement(sub)
     add_flash(sub)
+    add_fx(sub)
+    add_credit(sub)
+    add_catalog(sub)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from transactional_api.cli.reco_credit import add_credit
 from transactional_api.cli.reco_intent import add_intent
 from transactional_api.cli.reco_offline import add_offline
 from transactional_api.cli.reco_sessions import add_sessions
@@ -15,3 +16,4 @@ def add_reco(sub: argparse._SubParsersAction) -> None:
     add_offline(parts)
     add_sessions(parts)
     add_intent(parts)
+    add_credit(parts)

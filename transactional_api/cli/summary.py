@@ -45,7 +45,11 @@ MARTS = ("fct_orders", "fct_order_items", "dim_users", "dim_products", "fct_dail
          "fct_landing_page_performance", "fct_slot_performance",
          # marketplace and supply chain (issue 15)
          "fct_merchant_performance", "fct_supplier_performance", "fct_sku_daily_demand",
-         "fct_stock_cover")
+         "fct_stock_cover", "fct_settlement_statements", "fct_merchant_settlement",
+         # credit, currencies, languages and cross-border (issue 16)
+         "fct_credit_book", "fct_credit_lines", "fct_installment_uptake",
+         "fct_credit_funders", "fct_sales_by_market", "fct_translation_coverage",
+         "fct_cross_border_orders")
 
 # Runs in a child interpreter: transactional_api itself never imports duckdb.
 _COUNT_MARTS = """

@@ -22,6 +22,8 @@ from transactional_api.catalog.models import (
     Sku,
 )
 from transactional_api.core.db import Base
+from transactional_api.credit import models as _credit  # noqa: F401 (credit's tables)
+from transactional_api.duties import models as _duties  # noqa: F401 (duty_rates)
 from transactional_api.events.models import OutboxEvent
 from transactional_api.flash_sales.models import (  # noqa: F401 (flash sales' tables)
     FlashReservation,
@@ -48,6 +50,7 @@ from transactional_api.landing.models import (  # noqa: F401 (landing's tables)
     SlotCreative,
 )
 from transactional_api.marketing.models import CampaignCost
+from transactional_api.markets import models as _markets  # noqa: F401 (markets' tables)
 from transactional_api.members.models import (
     GrowthEntry,
     MemberAccount,
@@ -107,6 +110,7 @@ from transactional_api.search.models import (
 from transactional_api.settlement import models as _settlement  # noqa: F401 (settlement's tables)
 from transactional_api.shipping.models import ShippingRate, TaxRate
 from transactional_api.tags.models import Audience, TagDefinition, UserTag
+from transactional_api.translations import models as _i18n  # noqa: F401 (its tables)
 
 __all__ = [
     "AuthToken", "Base", "Cart", "CartItem", "Category", "Order", "OrderItem", "OutboxEvent",

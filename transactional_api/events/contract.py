@@ -15,6 +15,8 @@ from transactional_api.events.access_events import ACCESS_EVENTS
 from transactional_api.events.aftersales_events import AFTERSALES_EVENTS
 from transactional_api.events.alert_events import ALERT_EVENTS
 from transactional_api.events.catalog_events import CATALOG_EVENTS
+from transactional_api.events.credit_events import CREDIT_EVENTS
+from transactional_api.events.duty_events import DUTY_EVENTS
 from transactional_api.events.envelope import (  # noqa: F401 (re-exported for callers)
     MAX_CENTS,
     Cents,
@@ -36,6 +38,7 @@ from transactional_api.events.landing_events import (
     SlotClick,
     SlotImpression,
 )
+from transactional_api.events.market_events import MARKET_EVENTS
 from transactional_api.events.marketing_events import MARKETING_EVENTS
 from transactional_api.events.member_events import MEMBER_EVENTS
 from transactional_api.events.merchant_events import MERCHANT_EVENTS
@@ -55,6 +58,7 @@ from transactional_api.events.review_events import REVIEW_EVENTS
 from transactional_api.events.risk_events import RISK_EVENTS
 from transactional_api.events.settlement_events import SETTLEMENT_EVENTS
 from transactional_api.events.tag_events import TAG_EVENTS
+from transactional_api.events.translation_events import TRANSLATION_EVENTS
 
 
 # --- behaviour payloads (sent by storefront clients) ---------------------------------
@@ -243,6 +247,10 @@ ALL_EVENTS: dict[str, type[Envelope]] = {
     **PROCUREMENT_EVENTS,
     **MERCHANT_EVENTS,
     **REPLENISHMENT_EVENTS,
+    **MARKET_EVENTS,
+    **DUTY_EVENTS,
+    **TRANSLATION_EVENTS,
+    **CREDIT_EVENTS,
 }
 
 BehaviourEvent = Annotated[

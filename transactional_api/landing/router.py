@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from transactional_api.core import clock
 from transactional_api.core.deps import Db, MarketingCaller, OptionalCaller, ReadDb, SettingsDep
@@ -23,6 +23,8 @@ from transactional_api.landing.schemas import (
     ServedSlot,
     TransitionIn,
 )
+from transactional_api.translations.content import localize_page
+from transactional_api.translations.deps import Lang, say_language
 
 router = APIRouter(tags=["landing"])
 IdPath = Annotated[str, Path(min_length=1, max_length=36)]
@@ -158,13 +160,15 @@ def _viewer(request: Request, db, settings, caller) -> serving.Viewer:
 
 @router.get("/v1/pages/{slug}", response_model=ServedPage)
 def served_page(slug: SlugPath, request: Request, db: ReadDb, caller: OptionalCaller,
-                settings: SettingsDep) -> ServedPage:
+                settings: SettingsDep, lang: Lang, response: Response) -> ServedPage:
     """A published page in its schedule whose audience (if any) holds the shopper; else
     404 page_not_found. Products are listed and in stock at the time of the request."""
     with db.begin():
-        return serving.page(definitions=_definitions(request, settings),
-                            viewer=_viewer(request, db, settings, caller), slug=slug,
-                            now=clock.now())
+        page = localize_page(db, serving.page(
+            definitions=_definitions(request, settings),
+            viewer=_viewer(request, db, settings, caller), slug=slug, now=clock.now()), lang)
+    say_language(response, lang)
+    return page
 
 
 @router.get("/v1/slots/{slot}", response_model=ServedSlot)

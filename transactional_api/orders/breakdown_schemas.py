@@ -55,6 +55,21 @@ class QuoteShippingOut(BaseModel):
     free_over_cents: int | None
 
 
+class DutyLineOut(BaseModel):
+    """One goods line's duty and import tax, and the rule that set them (category: the
+    line's category or an ancestor's; default: the country's; none: no rule)."""
+
+    sku_id: str
+    category_id: str | None
+    goods_cents: int
+    duty_cents: int
+    import_tax_cents: int
+    duty_bps: int
+    import_tax_bps: int
+    rule: str
+    de_minimis: bool
+
+
 class QuoteOut(BaseModel):
     currency: str
     shipping_region: str | None
@@ -69,6 +84,10 @@ class QuoteOut(BaseModel):
     tax_cents: int
     total_cents: int
     combinations_evaluated: int
+    # an address in another country than the shop's (duties/): in total_cents
+    duties_cents: int = 0
+    import_tax_cents: int = 0
+    duty_lines: list[DutyLineOut] = Field(default_factory=list)
 
 
 class CouponSavingOut(BaseModel):

@@ -49,7 +49,8 @@ def preview(body: PreviewIn, request: Request, caller: CurrentCaller, settings: 
             session=db, user_id=caller.id, items=items, recipients=recipients,
             address_id=body.address_id, region=body.shipping_region,
             points=PointsAsked(points_to_spend=body.points_to_spend, use_points=body.use_points),
-            points_rule=rule, offers=offers_of(body.coupon_ids, body.payment_channel),
+            points_rule=rule,
+            offers=offers_of(body.coupon_ids, body.payment_channel, body.market),
             redis=request.app.state.redis)
         out = _preview_out(q, dest, available)
         out.pricing = quote_out(q)

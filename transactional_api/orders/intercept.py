@@ -61,7 +61,11 @@ def _cancel_paid(session: Session, order, sub: SubOrder, reason: str,
     # (pre-sale units not yet given stock keep their quota: noted on issue 8)
     suborders.advance(session, order, sub, state.SUB_CANCELLED, reason=reason,
                       ignore_pause=True)
-    owed = sub.total_cents - aftersales.refunded_cents(session=session, sub_order_id=sub.id)
+    # a cross-border order's duties are on its items, not in the sub-order's total
+    duties = sum(i.duties_cents + i.import_tax_cents for i in order.items
+                 if i.sub_order_id == sub.id)
+    owed = (sub.total_cents + duties
+            - aftersales.refunded_cents(session=session, sub_order_id=sub.id))
     return refunds.refund_order_part(session=session, order=order, amount_cents=owed,
                                      reason="intercepted", reference=f"intercept:{sub.id}",
                                      actor_id=actor_id)

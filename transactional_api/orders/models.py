@@ -55,6 +55,13 @@ class Order(Base):
     shipping_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
                                                          server_default="0")
     payment_channel: Mapped[str | None] = mapped_column(String(32))
+    # the storefront market it was placed in, and the rate from its currency to the base
+    # currency used then (10^9 = 1; markets/): null for orders placed before markets
+    market_code: Mapped[str | None] = mapped_column(String(16))
+    fx_rate_e9: Mapped[int | None] = mapped_column(BigInteger)
+    # an order to another country (duties/): its duties and import tax, in total_cents
+    duties_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    import_tax_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -146,6 +153,9 @@ class OrderItem(Base):
     points_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0,
                                                        server_default="0")
     merchant_id: Mapped[str] = mapped_column(String(36), default="self-operated")
+    # the line's share of the order's duties and import tax (refunded with its units)
+    duties_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    import_tax_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     sku_kind: Mapped[str] = mapped_column(String(16), default="standard")
     # Virtual goods: the account topped up instead of a shipping address, and the outcome.
     recipient: Mapped[str | None] = mapped_column(String(100))

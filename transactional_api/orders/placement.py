@@ -23,10 +23,12 @@ from transactional_api.catalog import service as catalog
 from transactional_api.core import clock
 from transactional_api.core.db import new_id
 from transactional_api.core.errors import Conflict, Unprocessable
+from transactional_api.duties import checkout as duties
 from transactional_api.events import contract as ev
 from transactional_api.events.contract import Context
 from transactional_api.inventory import service as inventory
 from transactional_api.inventory.allocation import Strategy, prefer_single_location
+from transactional_api.markets import checkout as market_checkout
 from transactional_api.members import redemption
 from transactional_api.orders import pricing, state, suborders
 from transactional_api.orders.models import Order, OrderAdjustment, OrderItem, SubOrder
@@ -113,6 +115,7 @@ def preview(*, session: Session, user_id: str, items: dict[str, int] | None,
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
                       recipients=recipients, user_id=user_id, offers=offers, redis=redis)
+    duties.price(session, q, dest.ship_to)  # an address abroad: its duties
     used = apply_points(session, q, user_id=user_id, asked=points or PointsAsked(),
                         rule=points_rule) if points_rule else None
     kinds = {s: found[s].kind for s in lines} | {g: "standard" for g in _gifts(q)}
@@ -155,6 +158,7 @@ def place_order(
                                  recipients=recipients)
     q = pricing.quote(session=session, found=found, lines=lines, region=dest.region,
                       recipients=recipients, user_id=user_id, offers=offers, redis=redis)
+    duties.price(session, q, dest.ship_to)  # an address abroad: its duties
     if points.any:
         if points_rule is None:
             raise Unprocessable("paying with points is not offered here",
@@ -171,6 +175,7 @@ def place_order(
                   tax_cents=q.tax_cents, total_cents=q.total_cents,
                   shipping_discount_cents=q.shipping_discount_cents,
                   payment_channel=q.payment_channel, points_spent=q.points_spent,
+                  market_code=q.market, fx_rate_e9=market_checkout.order_rate(q),
                   points_discount_cents=q.points_discount_cents,
                   idempotency_key=idempotency_key, request_fingerprint=fingerprint,
                   session_id=session_id, anonymous_id=anonymous_id,
@@ -194,11 +199,12 @@ def place_order(
     where = inventory.line_locations(session=session, order_id=order.id,
                                      lines=physical) if physical else {}
     _split(order, q, where)
+    duties.record(session, order, q, at=now)
     _snapshot_adjustments(order, q)
     session.flush()
     # budgets, usage limits and coupons: refused with 409 when another order took the last
     price_engine.commit(session, order_id=order.id, user_id=user_id, outcome=q.outcome,
-                        currency=order.currency, now=now)
+                        currency=q.base_currency or order.currency, now=now)
     if q.points_spent:
         # after the stock rows: every writer takes SKU rows before a member's row
         redemption.spend_for_order(session, user_id=user_id, order_id=order.id,
@@ -213,6 +219,7 @@ def place_order(
         points_spent=order.points_spent, points_discount_cents=order.points_discount_cents),
         at=now)
     suborders.emit_created(session, order)
+    market_checkout.emit_fixed(session, order, q, at=now)
     return order, True
 
 
@@ -320,6 +327,8 @@ def _fingerprint(items, session_id, anonymous_id, context, recipients, shipping_
     if offers is not None and offers != pricing.Offers():
         request["offers"] = [sorted(offers.coupon_ids) if offers.coupon_ids is not None
                              else None, offers.payment_channel]
+        if offers.market is not None:  # only then, as for points above
+            request["market"] = offers.market
         if offers.sale_prices:
             request["sale_prices"] = sorted((s, o.kind, o.unit_price_cents)
                                             for s, o in offers.sale_prices)

@@ -19,6 +19,7 @@ from transactional_api.core import clock
 from transactional_api.core.errors import Unprocessable
 from transactional_api.events.contract import MAX_CENTS
 from transactional_api.inventory import service as inventory
+from transactional_api.markets import checkout as market_checkout
 from transactional_api.pricing import service as price_engine
 from transactional_api.pricing.engine.model import Outcome, PriceOffer
 from transactional_api.shipping import service as shipping
@@ -78,6 +79,13 @@ class Quote:
     points_discount_cents: int = 0
     outcome: Outcome | None = None  # the price engine's answer: what applied, and why
     payment_channel: str | None = None
+    # set when priced in a market (markets.checkout): its code, the rate from this
+    # quote's currency to base_currency (10^9 = 1), and the currency the engine priced in
+    market: str | None = None
+    fx_rate_e9: int | None = None
+    base_currency: str | None = None
+    # set for an address in another country (duties.checkout): a duties.calc.DutyAssessment
+    duties: object | None = None
 
     @property
     def subtotal_cents(self) -> int:
@@ -102,7 +110,16 @@ class Quote:
     @property
     def gross_cents(self) -> int:
         """The order's total before points."""
-        return self.subtotal_cents - self.discount_cents + self.shipping_cents + self.tax_cents
+        return (self.subtotal_cents - self.discount_cents + self.shipping_cents + self.tax_cents
+                + self.duties_cents + self.import_tax_cents)
+
+    @property
+    def duties_cents(self) -> int:
+        return self.duties.duties_cents if self.duties is not None else 0
+
+    @property
+    def import_tax_cents(self) -> int:
+        return self.duties.import_tax_cents if self.duties is not None else 0
 
     @property
     def coverable_cents(self) -> int:
@@ -124,6 +141,8 @@ class Offers:
     payment_channel: str | None = None
     # server-side only: prices a play has granted this order (sku -> offer), never a client's
     sale_prices: tuple[tuple[str, PriceOffer], ...] = ()
+    # the storefront market to price in (markets/): None prices in the SKUs' currency
+    market: str | None = None
 
 
 def quote(*, session: Session, found: dict, lines: dict[str, int], region: str | None,
@@ -164,6 +183,9 @@ def quote(*, session: Session, found: dict, lines: dict[str, int], region: str |
     q = Quote(currency=currency, region=region, tax_rate_bp=rate, lines=priced,
               outcome=outcome, payment_channel=offers.payment_channel)
     q.merchants = _shipping(q, outcome, rule)
+    if offers.market is not None:
+        q = market_checkout.localize(session=session, q=q, market_code=offers.market,
+                                     region=region, at=clock.now())
     if q.subtotal_cents > MAX_CENTS or q.total_cents > MAX_CENTS:
         raise Unprocessable(f"an order may total at most {MAX_CENTS} cents",
                             code="order_total_too_large")

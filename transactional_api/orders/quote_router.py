@@ -12,6 +12,7 @@ from transactional_api.cart import service as cart
 from transactional_api.cart.router import CartId
 from transactional_api.core.deps import CurrentCaller, OptionalCaller
 from transactional_api.core.errors import Unprocessable
+from transactional_api.duties import checkout as duties
 from transactional_api.orders import placement, pricing
 from transactional_api.orders.breakdown_schemas import (
     AppliedOut,
@@ -42,15 +43,18 @@ def quote(body: QuoteIn, request: Request, response: Response, caller: OptionalC
     if caller is None and body.coupon_ids:
         raise Unprocessable("sign in to use coupons", code="coupons_need_sign_in")
     with request.app.state.read_sessions() as db, db.begin():
-        region = body.shipping_region
+        region, ship_to = body.shipping_region, None
         if body.address_id is not None:
-            region = placement.destination(session=db, user_id=caller.id,
-                                           address_id=body.address_id, region=region).region
+            dest = placement.destination(session=db, user_id=caller.id,
+                                         address_id=body.address_id, region=region)
+            region, ship_to = dest.region, dest.ship_to
         started = time.perf_counter()
         lines, found = _lines(db, caller, items, x_cart_id)
         q = pricing.quote(session=db, found=found, lines=lines, region=region,
                           user_id=caller.id if caller else None, redis=request.app.state.redis,
-                          offers=offers_of(body.coupon_ids, body.payment_channel))
+                          offers=offers_of(body.coupon_ids, body.payment_channel,
+                                           body.market))
+        duties.price(db, q, ship_to)  # an address abroad: its duties and import tax
         # the whole quote inside the API (cart and catalog reads, sources, promotions,
         # coupons, engine, tax): what `flywheel bench pricing` reports
         response.headers["Server-Timing"] = \
@@ -84,9 +88,10 @@ def best_coupon(request: Request, caller: CurrentCaller,
     return BestCouponOut(best=best, coupons=out)
 
 
-def offers_of(coupon_ids: list[str] | None, payment_channel: str | None) -> pricing.Offers:
+def offers_of(coupon_ids: list[str] | None, payment_channel: str | None,
+              market: str | None = None) -> pricing.Offers:
     return pricing.Offers(coupon_ids=frozenset(coupon_ids) if coupon_ids is not None
-                          else None, payment_channel=payment_channel)
+                          else None, payment_channel=payment_channel, market=market)
 
 
 def _parse_cart(text: str) -> dict[str, int]:
@@ -141,4 +146,6 @@ def quote_out(q: pricing.Quote) -> QuoteOut:
         subtotal_cents=q.subtotal_cents, discount_cents=q.discount_cents,
         shipping_cents=q.shipping_cents, shipping_discount_cents=q.shipping_discount_cents,
         tax_cents=q.tax_cents, total_cents=q.gross_cents,
+        duties_cents=q.duties_cents, import_tax_cents=q.import_tax_cents,
+        duty_lines=duties.lines_out(q),
         combinations_evaluated=o.combinations_evaluated if o else 0)

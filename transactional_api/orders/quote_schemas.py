@@ -19,3 +19,6 @@ class QuoteIn(BaseModel):
     coupon_ids: list[str] | None = Field(None, max_length=10)
     payment_channel: str | None = Field(None, min_length=1, max_length=32,
                                         pattern=r"^[a-z0-9_]+$")
+    market: str | None = Field(
+        None, min_length=1, max_length=16, pattern=r"^[a-z][a-z0-9_-]*$",
+        description="The storefront market to price in (its currency); left out: the base")

@@ -71,7 +71,7 @@ def order_out(o: Order) -> OrderOut:
                             fulfilment_status=i.fulfilment_status) for i in o.items],
         sub_orders=[sub_order_out(s) for s in o.sub_orders],
         shipping_discount_cents=o.shipping_discount_cents or 0,
-        payment_channel=o.payment_channel,
+        payment_channel=o.payment_channel, market=o.market_code, fx_rate_e9=o.fx_rate_e9,
         adjustments=[OrderAdjustmentOut(
             promotion_id=a.promotion_id, coupon_id=a.coupon_id, name=a.name, kind=a.kind,
             lane=a.lane, funded_by_merchant_id=a.funded_by_merchant_id, target=a.target,
@@ -115,7 +115,7 @@ def place_order(body: OrderIn, db: Db, caller: CurrentCaller, settings: Settings
             points_rule=Rule.of(settings), redis=request.app.state.redis,
             offers=pricing.Offers(
                 coupon_ids=frozenset(body.coupon_ids) if body.coupon_ids is not None
-                else None, payment_channel=body.payment_channel))
+                else None, payment_channel=body.payment_channel, market=body.market))
         if created:  # risk and audience checks, timed for the Server-Timing header
             response.headers["Server-Timing"] = risk_gates.check_placement(
                 request, session=db, order=order, user_id=caller.id).header()

@@ -44,6 +44,9 @@ class OrderIn(BaseModel):
         None, min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
         description="The channel you will pay with (payment-channel reductions need it)")
     ref: RefCode = None
+    market: str | None = Field(
+        None, min_length=1, max_length=16, pattern=r"^[a-z][a-z0-9_-]*$",
+        description="The storefront market to price in (its currency); left out: the base")
 
 
 class PreviewIn(BaseModel):
@@ -62,6 +65,9 @@ class PreviewIn(BaseModel):
     payment_channel: str | None = Field(
         None, min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
         description="The channel you will pay with (payment-channel reductions need it)")
+    market: str | None = Field(
+        None, min_length=1, max_length=16, pattern=r"^[a-z][a-z0-9_-]*$",
+        description="The storefront market to price in (its currency); left out: the base")
 
 
 class PreviewPointsOut(BaseModel):
@@ -206,6 +212,9 @@ class OrderOut(BaseModel):
     ship_to: dict | None
     shipping_discount_cents: int = 0
     payment_channel: str | None = None
+    market: str | None = Field(None, description="The storefront market it was placed in")
+    fx_rate_e9: int | None = Field(None, description="1 unit of its currency in the base "
+                                   "currency, times 10^9, as placed (null: before markets)")
     adjustments: list[OrderAdjustmentOut] = Field(
         default_factory=list, description="Every discount as placed: per promotion or "
         "coupon, and per line, merchant shipping fee or gift")

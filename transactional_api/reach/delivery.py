@@ -26,6 +26,7 @@ from transactional_api.reach.models import (
     Campaign,
     ReachMessage,
 )
+from transactional_api.translations import texts as translations
 
 PURPOSE = "reach"
 
@@ -59,11 +60,15 @@ def deliver(session: Session, *, campaign: Campaign, user_id: str, trigger_key: 
     filled = {"campaign": campaign.name, "offer_code": campaign.offer_code,
               "offer_valid_hours": campaign.offer_valid_hours, "offer_expires_at": expires,
               **(values or {})}
+    # in the language the shopper chose, where the campaign has a text in it
+    subject, template = translations.message_texts(
+        session=session, campaign_id=campaign.id, user_id=user_id, subject=campaign.subject,
+        template=campaign.template)
     message = ReachMessage(
         campaign_id=campaign.id, user_id=user_id, trigger_kind=campaign.trigger_kind,
         trigger_key=trigger_key, channel=campaign.channel, status=SCHEDULED,
-        subject=templates.render(campaign.subject, filled, 120),
-        body=templates.render(campaign.template, filled), offer_code=campaign.offer_code,
+        subject=templates.render(subject, filled, 120),
+        body=templates.render(template, filled), offer_code=campaign.offer_code,
         offer_expires_at=expires, triggered_at=triggered_at, due_at=due, created_at=now)
     try:
         with session.begin_nested():

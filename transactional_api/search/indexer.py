@@ -100,12 +100,13 @@ def _insert(session: Session, docs: list[dict], stock: dict[str, bool],
         key = (d["brand_name"], d["category_path"], *d["labels"])
         if key not in facets_text:
             facets_text[key] = index_text(d["brand_name"],
-                                          *(name for _, name in d["categories"]), *d["labels"])
+                                          *(name for _, name in d["categories"]), *d["labels"],
+                                          *d.get("category_i18n", ()))
         rows.append({
             "id": doc_id, "product_id": d["id"], "name": d["name"],
-            "text_a": index_text(d["name"]),
+            "text_a": index_text(d["name"], *d.get("name_i18n", ())),
             "text_b": facets_text[key],
-            "text_c": index_text(d["description"]),
+            "text_c": index_text(d["description"], *d.get("description_i18n", ())),
             "category_id": d["category_id"], "category_path": d["category_path"],
             "brand_id": d["brand_id"], "brand_name": d["brand_name"],
             "merchant_id": d["merchant_id"], "merchant_name": d["merchant_name"],
@@ -122,6 +123,15 @@ def _insert(session: Session, docs: list[dict], stock: dict[str, bool],
     for table, values in ((D, rows), (C, cats), (L, labels)):
         for chunk in _chunks(values, 2000):
             session.execute(insert(table), chunk)
+
+
+def products_under(*, session: Session, category_ids: list[str]) -> list[str]:
+    """The products whose documents have one of category_ids on their path."""
+    out: set[str] = set()
+    for chunk in _chunks(sorted(set(category_ids))):
+        out.update(session.scalars(select(D.c.product_id).join(C, C.c.doc_id == D.c.id)
+                                   .where(C.c.category_id.in_(chunk))))
+    return sorted(out)
 
 
 def stock_flips(*, session: Session, product_ids: Iterable[str]) -> list[dict]:

@@ -12,6 +12,8 @@ from transactional_api.events.envelope import MAX_CENTS
 from transactional_api.search import service
 from transactional_api.search.query import SearchQuery
 from transactional_api.search.schemas import HotSearchesOut, SearchOut
+from transactional_api.translations import service as translations
+from transactional_api.translations.deps import Lang
 
 router = APIRouter(tags=["search"])
 
@@ -25,6 +27,7 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_
 async def search(
     request: Request,
     creds: Bearer,
+    lang: Lang,
     q: Annotated[str | None, Query(max_length=200, description="Words; empty: browse")] = None,
     category_id: Annotated[str | None, Query(
         min_length=1, max_length=64, description="The category and all below it")] = None,
@@ -55,14 +58,19 @@ async def search(
         caller = optional_caller(request, creds) if creds is not None else None
         with request.app.state.read_sessions() as db:
             result = service.search(session=db, params=params)
+            # Words match every language's texts; names come back in the asked one.
+            items = translations.localize(db, "product", [_item(i) for i in result.items],
+                                          ("name",), lang, id_key="product_id")
         # Buffered, not written here: a search stays a read (see search/events.py).
         request.app.state.search_events.add(service.search_event(
             params=params, total=result.total, user_id=caller.id if caller else None,
             session_id=x_session_id, anonymous_id=x_anonymous_id))
-        return {"items": [_item(i) for i in result.items], "total": result.total,
+        return {"items": items, "total": result.total,
                 "limit": limit, "offset": offset, "sort": sort, "facets": result.facets}
 
-    return JSONResponse(await run_in_threadpool(work))
+    body = await run_in_threadpool(work)
+    return JSONResponse(body, headers={"Content-Language": lang.content_language()}
+                        if lang is not None else None)
 
 
 def _item(row: dict) -> dict:

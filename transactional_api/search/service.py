@@ -39,6 +39,13 @@ def reindex_products(*, session: Session, product_ids: list[str]) -> int:
     return indexer.replace(session=session, product_ids=list(product_ids))
 
 
+def reindex_categories(*, session: Session, category_ids: list[str]) -> int:
+    """Rebuild the documents filed under these categories or below them (a category's
+    names, translations included, are in their text); returns how many are searchable."""
+    return indexer.replace(session=session, product_ids=indexer.products_under(
+        session=session, category_ids=list(category_ids)))
+
+
 def update_ratings(*, session: Session, product_id: str, rating_count: int,
                    rating_avg_centi: int) -> None:
     """Reviews calls this in the moderation's transaction: the rating sort follows at once."""
