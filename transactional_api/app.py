@@ -23,6 +23,7 @@ from transactional_api.accounts.otp_router import router as otp_router
 from transactional_api.accounts.passwords import PasswordHashing
 from transactional_api.accounts.router import router as accounts_router
 from transactional_api.accounts.session_router import router as session_router
+from transactional_api.aftersales.merchant_router import router as merchant_aftersales_router
 from transactional_api.aftersales.router import router as aftersales_router
 from transactional_api.alerts.router import router as alerts_router
 from transactional_api.cart.router import router as cart_router
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search_router, responses=ERROR_RESPONSES)
     app.include_router(payment_provider_router, responses=ERROR_RESPONSES)
     app.include_router(aftersales_router, responses=ERROR_RESPONSES)
+    app.include_router(merchant_aftersales_router, responses=ERROR_RESPONSES)
     app.include_router(alerts_router, responses=ERROR_RESPONSES)
     app.include_router(marketing_router, responses=ERROR_RESPONSES)
     app.include_router(members_router, responses=ERROR_RESPONSES)

@@ -206,10 +206,13 @@ def list_for_order(*, session: Session, order_id: str,
 
 
 def list_requests(*, session: Session, status: str | None, limit: int,
-                  offset: int) -> tuple[list[AfterSalesRequest], int]:
+                  offset: int, merchant_id: str | None = None
+                  ) -> tuple[list[AfterSalesRequest], int]:
     base = select(AfterSalesRequest)
     if status is not None:
         base = base.where(AfterSalesRequest.status == status)
+    if merchant_id is not None:
+        base = base.where(AfterSalesRequest.merchant_id == merchant_id)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.scalars(base.order_by(AfterSalesRequest.created_at, AfterSalesRequest.id)
                            .limit(limit).offset(offset))
