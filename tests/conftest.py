@@ -209,3 +209,18 @@ def postgres_db(postgres_url) -> Iterator[str]:
     with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """The slowest files first (Spark builds, then other `slow` ones): the workers take
+    files in this order, so the long ones start early instead of leaving one worker
+    alone with them at the end."""
+    def weight(item) -> int:
+        return 2 if item.get_closest_marker("spark") else (
+            1 if item.get_closest_marker("slow") else 0)
+
+    heaviest: dict[str, int] = {}
+    for item in items:
+        path = str(item.path)
+        heaviest[path] = max(heaviest.get(path, 0), weight(item))
+    items.sort(key=lambda item: -heaviest[str(item.path)])  # stable: file order kept
