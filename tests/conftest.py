@@ -211,6 +211,9 @@ def postgres_db(postgres_url) -> Iterator[str]:
     yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+SPARK_TIMEOUT_SECONDS = 1800
+
+
 def pytest_collection_modifyitems(session, config, items) -> None:
     """The slowest files first (Spark builds, then other `slow` ones): the workers take
     files in this order, so the long ones start early instead of leaving one worker
@@ -221,6 +224,9 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 
     heaviest: dict[str, int] = {}
     for item in items:
+        if item.get_closest_marker("spark") and not item.get_closest_marker("timeout"):
+            # a Spark build shares two cores with the other worker's tests
+            item.add_marker(pytest.mark.timeout(SPARK_TIMEOUT_SECONDS))
         path = str(item.path)
         heaviest[path] = max(heaviest.get(path, 0), weight(item))
     items.sort(key=lambda item: -heaviest[str(item.path)])  # stable: file order kept

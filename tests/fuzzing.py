@@ -14,6 +14,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+# schemathesis waits 10 s by default, which a loaded CI machine (two workers, a Spark
+# build beside them) can exceed on a large openapi.json or a heavy request.
+REQUEST_TIMEOUT = 60
+
 # No 5xx, and every answer (errors too) is one the schema documents, in the documented shape.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -28,6 +32,7 @@ def fuzz_operation(operation, *, base_url: str, header_sets: list[dict[str, str]
     @given(case=operation.as_strategy())
     def fuzz(case):
         for headers in header_sets:
-            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS,
+                                   timeout=REQUEST_TIMEOUT)
 
     fuzz()

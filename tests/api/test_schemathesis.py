@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import create_product, make_settings, register, run_api
-from tests.fuzzing import CHECKS, fuzz_operation
+from tests.fuzzing import CHECKS, REQUEST_TIMEOUT, fuzz_operation
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_no_server_errors_on_any_operation(live):
     with live.client(live.admin_token()) as admin:
         create_product(admin, code="FUZZ")
     tokens = {"admin": live.admin_token(), "shopper": register(live, "fuzz@example.com")}
-    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json", timeout=120)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
 
@@ -53,7 +53,7 @@ def test_no_server_errors_on_hostile_shapes(live):
                                  stock=10_000_000, skus=12)
     skus = [s["id"] for s in product["skus"]]
     shopper = {"Authorization": f"Bearer {register(live, 'hostile@example.com')}"}
-    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json", timeout=120)
     orders = schema["/v1/orders"]["POST"]
     events = schema["/v1/events"]["POST"]
     # Well-typed lines (badly typed ones are the generic fuzzer's), a few SKUs repeated often.
@@ -74,8 +74,8 @@ def test_no_server_errors_on_hostile_shapes(live):
     @given(order_lines=lines, batch=st.lists(event, min_size=1, max_size=20))
     def fuzz(order_lines, batch):
         orders.Case(body={"items": order_lines}, media_type="application/json").call_and_validate(
-            base_url=live.url, headers=shopper, checks=CHECKS)
+            base_url=live.url, headers=shopper, checks=CHECKS, timeout=REQUEST_TIMEOUT)
         events.Case(body={"events": batch}, media_type="application/json").call_and_validate(
-            base_url=live.url, headers=shopper, checks=CHECKS)
+            base_url=live.url, headers=shopper, checks=CHECKS, timeout=REQUEST_TIMEOUT)
 
     fuzz()

@@ -29,7 +29,7 @@ def live(tmp_path_factory, redis_server):
 
 def test_schema_driven_fuzzing_of_the_csv_endpoints(live):
     token = live.admin_token()
-    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json", timeout=120)
     for path, method in (("/v1/admin/catalog/import", "POST"),
                          ("/v1/admin/catalog/export", "GET")):
         fuzz_operation(schema[path][method], base_url=live.url, max_examples=30,

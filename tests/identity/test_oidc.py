@@ -314,7 +314,7 @@ def test_no_server_errors_on_the_oidc_operations(oidc_api, provider):
 
     provider.next_person = Person("sub-fuzz", "fuzz@example.com")
     token = register(oidc_api, "fuzzer@example.com")
-    schema = schemathesis.openapi.from_url(f"{oidc_api.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{oidc_api.url}/openapi.json", timeout=120)
     operations = [r.ok() for r in schema.get_all_operations()
                   if "/oidc/" in r.ok().path or "/identities" in r.ok().path]
     assert len(operations) == 5

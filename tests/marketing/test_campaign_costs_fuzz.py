@@ -16,7 +16,7 @@ def test_no_server_errors_on_campaign_cost_operations(api):
             "campaign": "brand", "source": "google", "medium": "cpc", "day": "2025-03-01",
             "amount_cents": 100})
     shopper = {"Authorization": f"Bearer {register(api, 'fuzz@marketing.test')}"}
-    schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{api.url}/openapi.json", timeout=120)
     operations = [r.ok() for r in schema.get_all_operations()
                   if r.ok().path.startswith("/v1/admin/campaign-costs")]
     assert len(operations) == 5  # create, list, get, change, delete

@@ -24,6 +24,8 @@ from tests.warehouse import engines
 from transactional_api.config import Settings
 
 pytestmark = [
+    # the first test builds every mart on both engines (about 7 minutes on a quiet machine)
+    pytest.mark.timeout(2700),
     pytest.mark.spark,
     pytest.mark.slow,
     pytest.mark.skipif(spark_missing() is not None, reason=str(spark_missing())),
