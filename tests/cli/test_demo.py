@@ -34,6 +34,10 @@ def _processes_with(marker: str) -> list[str]:
     return found
 
 
+# The whole loop: two simulations and two builds of every dbt model (over 1,700 nodes), so
+# slow (scheduled first) and given 40 minutes beside the other worker's tests.
+@pytest.mark.slow
+@pytest.mark.timeout(2400)
 @pytest.mark.skipif(importlib.util.find_spec("pipelines.run") is None,
                     reason="pipelines.run not available yet")
 def test_demo_once_runs_the_loop_and_cleans_up(tmp_path):
@@ -47,7 +51,7 @@ def test_demo_once_runs_the_loop_and_cleans_up(tmp_path):
         [sys.executable, "-m", "transactional_api.cli.main", "demo", "--once",
          "--shoppers", "12", "--days", "2", "--seed", str(seed), "--no-progress",
          "--api-port", str(free_port())],
-        env=env, capture_output=True, text=True, timeout=900,
+        env=env, capture_output=True, text=True, timeout=2300,
     )
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
